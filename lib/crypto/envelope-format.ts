@@ -1,0 +1,100 @@
+/**
+ * The sealed-value envelope, version 1 (see docs/envelope.md):
+ *
+ *   version (1) | suite (1) | key id length (1) | key id | nonce (12) | ciphertext | tag (16)
+ *
+ * stored as unpadded base64url text.
+ */
+export const FORMAT_VERSION = 1;
+/** AES-256-GCM under an HKDF-SHA256 subkey per keyspace, 96-bit random nonce, 128-bit tag. */
+export const SUITE_AES_256_GCM_HKDF_SHA256 = 1;
+export const NONCE_LENGTH = 12;
+export const TAG_LENGTH = 16;
+/** Smallest payload: one value-type byte. */
+const MIN_PAYLOAD_LENGTH = 1;
+/** Versions 1 to 15 are reserved for envelopes; any other first byte is not an envelope. */
+const MAX_RESERVED_VERSION = 15;
+
+export interface ParsedEnvelope {
+  readonly version: number;
+  readonly suite: number;
+  readonly keyId: string;
+  /** version, suite and key id bytes: the first part of the associated data. */
+  readonly header: Buffer;
+  readonly nonce: Buffer;
+  readonly ciphertext: Buffer;
+  readonly tag: Buffer;
+}
+
+/** Why a stored text could not be parsed as an envelope. */
+export type EnvelopeProblem =
+  | { readonly kind: 'not-sealed' }
+  | { readonly kind: 'malformed'; readonly reason: string }
+  | { readonly kind: 'unsupported'; readonly detail: string };
+
+const headerCache = new Map<string, Buffer>();
+
+/** The header bytes for a key id (cached: key ids are few). */
+export function envelopeHeader(keyId: string): Buffer {
+  let header = headerCache.get(keyId);
+  if (header === undefined) {
+    const id = Buffer.from(keyId, 'ascii');
+    header = Buffer.concat([
+      Buffer.from([FORMAT_VERSION, SUITE_AES_256_GCM_HKDF_SHA256, id.length]),
+      id,
+    ]);
+    headerCache.set(keyId, header);
+  }
+  return header;
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * True when `text` starts like an envelope: its first byte is a reserved
+ * format version. Anything else is treated as a value that was never sealed.
+ */
+export function looksSealed(text: string): boolean {
+  if (text.length < 4 || !BASE64URL.test(text.slice(0, 4))) return false;
+  const first = Buffer.from(text.slice(0, 4), 'base64url')[0]!;
+  return first >= 1 && first <= MAX_RESERVED_VERSION;
+}
+
+/** Parses stored text into envelope parts, checking every length before any decryption. */
+export function parseEnvelope(text: string): ParsedEnvelope | EnvelopeProblem {
+  if (!looksSealed(text)) return { kind: 'not-sealed' };
+  if (!BASE64URL.test(text) || text.length % 4 === 1) {
+    return { kind: 'malformed', reason: 'the envelope is not valid base64url' };
+  }
+  const bytes = Buffer.from(text, 'base64url');
+  const version = bytes[0]!;
+  if (version !== FORMAT_VERSION) {
+    return { kind: 'unsupported', detail: `it uses envelope format version ${version}` };
+  }
+  if (bytes.length < 3) return { kind: 'malformed', reason: 'the envelope is truncated' };
+  const suite = bytes[1]!;
+  if (suite !== SUITE_AES_256_GCM_HKDF_SHA256) {
+    return { kind: 'unsupported', detail: `it uses algorithm suite ${suite}` };
+  }
+  const headerLength = 3 + bytes[2]!;
+  if (bytes.length < headerLength + NONCE_LENGTH + MIN_PAYLOAD_LENGTH + TAG_LENGTH) {
+    return { kind: 'malformed', reason: 'the envelope is truncated' };
+  }
+  const keyId = bytes.toString('latin1', 3, headerLength);
+  const tagStart = bytes.length - TAG_LENGTH;
+  return {
+    version,
+    suite,
+    keyId,
+    header: bytes.subarray(0, headerLength),
+    nonce: bytes.subarray(headerLength, headerLength + NONCE_LENGTH),
+    ciphertext: bytes.subarray(headerLength + NONCE_LENGTH, tagStart),
+    tag: bytes.subarray(tagStart),
+  };
+}
+
+export function isEnvelopeProblem(
+  parsed: ParsedEnvelope | EnvelopeProblem,
+): parsed is EnvelopeProblem {
+  return 'kind' in parsed;
+}

@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { EncryptedRedisModuleOptions } from './interfaces/encrypted-redis-options.interface.js';
+
+export const {
+  ConfigurableModuleClass: EncryptedRedisConfigurableModule,
+  MODULE_OPTIONS_TOKEN: ENCRYPTED_REDIS_MODULE_OPTIONS,
+  OPTIONS_TYPE: ENCRYPTED_REDIS_OPTIONS_TYPE,
+  ASYNC_OPTIONS_TYPE: ENCRYPTED_REDIS_ASYNC_OPTIONS_TYPE,
+} = new ConfigurableModuleBuilder<EncryptedRedisModuleOptions>({ moduleName: 'EncryptedRedis' })
+  .setClassMethodName('forRoot')
+  .build();
