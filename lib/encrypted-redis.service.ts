@@ -15,7 +15,7 @@ import { ConfigurationError } from './errors/configuration.error.js';
 import type { EncryptedRedisModuleOptions } from './interfaces/encrypted-redis-options.interface.js';
 import type { KeyRing } from './keys/key-ring.interface.js';
 import type { Class } from './metadata/declared-type.js';
-import type { RedisConnectionHandle } from './redis/create-redis-client.js';
+import { closeRedisClient, type RedisConnectionHandle } from './redis/create-redis-client.js';
 import { EncryptedRepository } from './repository/encrypted-repository.js';
 import type { RedisClient } from './repository/redis-client.js';
 
@@ -88,13 +88,7 @@ export class EncryptedRedisService implements OnModuleInit, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (this.connection.owned) {
-      try {
-        await this.connection.client.quit();
-      } catch {
-        this.connection.client.disconnect();
-      }
-    }
+    if (this.connection.owned) await closeRedisClient(this.connection.client);
     if (this.keys.owned) await this.keys.keyRing.close?.();
   }
 }

@@ -25,14 +25,36 @@ function isClusterConnection(connection: object): connection is ClusterConnectio
   return 'cluster' in connection;
 }
 
-/** Opens the configured connection, or adopts a given client without owning it. */
+/**
+ * Creates the configured client, or adopts a given one without owning it.
+ * Created clients connect on their first command, so a startup that fails
+ * later (a bad entity, say) leaves no socket open.
+ */
 export function createRedisClient(connection: RedisConnection | undefined): RedisConnectionHandle {
-  if (connection === undefined) return { client: new Redis(DEFAULT_REDIS_URL), owned: true };
-  if (typeof connection === 'string') return { client: new Redis(connection), owned: true };
   if (isClient(connection)) return { client: connection, owned: false };
+  return { client: newClient(connection), owned: true };
+}
+
+function newClient(connection: Exclude<RedisConnection, RedisClient> | undefined): RedisClient {
+  if (connection === undefined || typeof connection === 'string') {
+    return new Redis(connection ?? DEFAULT_REDIS_URL, { lazyConnect: true });
+  }
   if (isClusterConnection(connection)) {
     const { nodes, options } = connection.cluster;
-    return { client: new Cluster([...nodes], options), owned: true };
+    return new Cluster([...nodes], { lazyConnect: true, ...options });
   }
-  return { client: new Redis(connection), owned: true };
+  return new Redis({ lazyConnect: true, ...connection });
+}
+
+/** Closes a client the module created: politely when connected, at once otherwise. */
+export async function closeRedisClient(client: RedisClient): Promise<void> {
+  if (client.status === 'wait' || client.status === 'end') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
 }
