@@ -59,10 +59,10 @@ export const messages = {
     'outside this library; overwrite the field with a valid value.',
 
   entityNotFound: (entity: string, id: string) =>
-    `${entity} with id "${id}" does not exist (or has expired); nothing was changed.`,
+    `${entity} with id "${id}" does not exist (or has expired). Check the id, or create the entity first.`,
 
   entityExists: (entity: string, id: string) =>
-    `${entity} with id "${id}" already exists; use save() to overwrite it.`,
+    `${entity} with id "${id}" already exists; use update() to change it or save() to replace it.`,
 
   concurrentModification: (entity: string, id: string, attempts: number) =>
     `${entity} with id "${id}" kept changing while it was being updated (${attempts} attempts); ` +

@@ -153,6 +153,14 @@ export class EncryptedRepository<T extends object> {
       : this.decode(normalized, stored, new OperationKeys(this.keyRing));
   }
 
+  /** The entity with this id; throws `EntityNotFoundError` when there is none. */
+  async findByIdOrFail(id: EntityId): Promise<T> {
+    const entity = await this.findById(id);
+    if (entity === null)
+      throw new EntityNotFoundError(this.entity.schema.name, this.normalizeId(id));
+    return entity;
+  }
+
   /**
    * The entities with these ids, in the same order, `null` where missing, in
    * one round trip. If any item fails (bad id, value that does not open), a
