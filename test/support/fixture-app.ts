@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import {
@@ -18,15 +19,19 @@ export interface FixtureApp {
   /** A separate raw client, for looking at what Redis holds. */
   readonly raw: Redis;
   repository<T extends object>(entity: Class<T>): EncryptedRepository<T>;
+  /** Cleans the prefix, then closes everything. */
   close(): Promise<void>;
+  /** Closes everything but leaves the data, for restarting with other options. */
+  stop(): Promise<void>;
 }
 
 export async function startFixtureApp(
   entities: Class[],
   options: Partial<EncryptedRedisModuleOptions> = {},
+  logger?: LoggerService,
 ): Promise<FixtureApp> {
   const prefix = options.keyPrefix ?? testPrefix();
-  const module = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [
       EncryptedRedisModule.forRoot({
         connection: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -36,7 +41,9 @@ export async function startFixtureApp(
       }),
       EncryptedRedisModule.forFeature(entities),
     ],
-  }).compile();
+  });
+  if (logger) builder.setLogger(logger);
+  const module = await builder.compile();
   await module.init();
   const raw = testClient();
   return {
@@ -47,6 +54,10 @@ export async function startFixtureApp(
       module.get<EncryptedRepository<T>>(getEncryptedRepositoryToken(entity)),
     close: async () => {
       await cleanPrefix(raw, prefix);
+      await raw.quit();
+      await module.close();
+    },
+    stop: async () => {
       await raw.quit();
       await module.close();
     },
