@@ -1,0 +1,7 @@
+import { IsPatientId } from './patient.validators.js';
+
+/** Route parameters of `/patients/:id`. */
+export class PatientIdParams {
+  @IsPatientId()
+  id!: string;
+}
