@@ -21,6 +21,8 @@ export class BatchOperationError<R = unknown> extends EncryptedRedisError {
     readonly failures: readonly BatchFailure[],
     readonly results: readonly (R | undefined)[],
   ) {
-    super(ErrorCode.Batch, messages.batch(operation, failures.length, results.length));
+    const first = failures[0];
+    const described = first === undefined ? 'none' : `item ${first.index}: ${first.error.message}`;
+    super(ErrorCode.Batch, messages.batch(operation, failures.length, results.length, described));
   }
 }

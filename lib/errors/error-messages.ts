@@ -68,6 +68,7 @@ export const messages = {
     `${entity} with id "${id}" kept changing while it was being updated (${attempts} attempts); ` +
     'nothing was written by this call. Retry the update.',
 
-  batch: (operation: string, failed: number, total: number) =>
-    `${operation}: ${failed} of ${total} items failed; see \`failures\` for each item and its error.`,
+  batch: (operation: string, failed: number, total: number, first: string) =>
+    `${operation}: ${failed} of ${total} items failed (the first: ${first}); see \`failures\` ` +
+    'for each item and its error.',
 };
