@@ -9,6 +9,35 @@ import {
 
 const CIPHER = 'aes-256-gcm';
 
+/**
+ * Random nonces are drawn from the CSPRNG 512 at a time: one call per value
+ * costs more than the encryption. The pool is filled on first use (never at
+ * import, so a startup snapshot cannot hold it) and each nonce is used once.
+ */
+const NONCE_POOL = Buffer.alloc(NONCE_LENGTH * 512);
+let noncePosition = NONCE_POOL.length;
+
+function fillNonce(out: Buffer, at: number): void {
+  if (noncePosition === NONCE_POOL.length) {
+    randomFillSync(NONCE_POOL);
+    noncePosition = 0;
+  }
+  NONCE_POOL.copy(out, at, noncePosition, noncePosition + NONCE_LENGTH);
+  noncePosition += NONCE_LENGTH;
+}
+
+const infoCache = new Map<string, string>();
+
+/** {@link keyspaceSubkeyInfo}, built once per keyspace. */
+function subkeyInfo(keyspace: string): string {
+  let info = infoCache.get(keyspace);
+  if (info === undefined) {
+    info = keyspaceSubkeyInfo(keyspace);
+    infoCache.set(keyspace, info);
+  }
+  return info;
+}
+
 /** HKDF info naming the subkey that seals values of one keyspace. */
 export function keyspaceSubkeyInfo(keyspace: string): string {
   return `nest-encrypted-redis/v1/aes-256-gcm/${keyspace}`;
@@ -31,11 +60,11 @@ export function sealPayload(
   const bodyStart = nonceStart + NONCE_LENGTH;
   const out = Buffer.allocUnsafe(bodyStart + payload.length + TAG_LENGTH);
   header.copy(out, 0);
-  if (nonce === undefined) randomFillSync(out, nonceStart, NONCE_LENGTH);
+  if (nonce === undefined) fillNonce(out, nonceStart);
   else nonce.copy(out, nonceStart, 0, NONCE_LENGTH);
   const cipher = createCipheriv(
     CIPHER,
-    key.derive(keyspaceSubkeyInfo(keyspace)),
+    key.derive(subkeyInfo(keyspace)),
     out.subarray(nonceStart, bodyStart),
     { authTagLength: TAG_LENGTH },
   );
@@ -61,12 +90,9 @@ export function openPayload(
   if (envelope.nonce.length !== NONCE_LENGTH || envelope.tag.length !== TAG_LENGTH) {
     return undefined;
   }
-  const decipher = createDecipheriv(
-    CIPHER,
-    key.derive(keyspaceSubkeyInfo(keyspace)),
-    envelope.nonce,
-    { authTagLength: TAG_LENGTH },
-  );
+  const decipher = createDecipheriv(CIPHER, key.derive(subkeyInfo(keyspace)), envelope.nonce, {
+    authTagLength: TAG_LENGTH,
+  });
   decipher.setAAD(Buffer.concat([envelope.header, scope, path]));
   decipher.setAuthTag(envelope.tag);
   const payload = decipher.update(envelope.ciphertext);

@@ -50,13 +50,22 @@ export function envelopeHeader(keyId: string): Buffer {
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 
+/** The 6-bit value of a base64url character code, or -1. */
+function sextet(code: number): number {
+  if (code >= 65 && code <= 90) return code - 65;
+  if (code >= 97 && code <= 122) return code - 71;
+  if (code >= 48 && code <= 57) return code + 4;
+  return code === 45 ? 62 : code === 95 ? 63 : -1;
+}
+
 /**
  * True when `text` starts like an envelope: its first byte is a reserved
  * format version. Anything else is treated as a value that was never sealed.
  */
 export function looksSealed(text: string): boolean {
-  if (text.length < 4 || !BASE64URL.test(text.slice(0, 4))) return false;
-  const first = Buffer.from(text.slice(0, 4), 'base64url')[0]!;
+  if (text.length < 4) return false;
+  for (let i = 0; i < 4; i++) if (sextet(text.charCodeAt(i)) < 0) return false;
+  const first = (sextet(text.charCodeAt(0)) << 2) | (sextet(text.charCodeAt(1)) >> 4);
   return first >= 1 && first <= MAX_RESERVED_VERSION;
 }
 

@@ -293,21 +293,28 @@ export class EncryptedRepository<T extends object> {
   ): Promise<boolean> {
     const ttl = this.ttlPlan(options);
     const id = this.idOf(entity);
+    const sealingKey = this.sealingKey();
     const encoded = this.storage.encode(
-      this.encoder(id, await this.sealingKey()),
+      this.encoder(id, sealingKey instanceof Promise ? await sealingKey : sealingKey),
       this.entity.schema,
       entity,
     );
     return written(await this.storage.write(this.client, this.keyFor(id), encoded, ttl, mode));
   }
 
-  private async decode(id: string, stored: unknown, keys: OperationKeys): Promise<T> {
+  private decode(id: string, stored: unknown, keys: OperationKeys): T | Promise<T> {
     const decoder = (operationKeys: OperationKeys) =>
       new RecordDecoder(this.scope(id), operationKeys, this.legacyPlaintext);
-    const entity = await keys.run(
+    const entity = keys.run(
       (operationKeys) =>
         this.storage.decode(decoder(operationKeys), this.entity.schema, stored) as T,
     );
+    return entity instanceof Promise
+      ? entity.then((done) => this.withId(done, id))
+      : this.withId(entity, id);
+  }
+
+  private withId(entity: T, id: string): T {
     const record = entity as Record<string, unknown>;
     if (record[this.entity.idProperty] === undefined) record[this.entity.idProperty] = id;
     return entity;

@@ -33,7 +33,8 @@ export class OperationKeys {
 
   get(keyId: string, location: ValueLocation): DataKey {
     const known = this.#keys.get(keyId);
-    if (known !== undefined) return known;
+    // A key ring may zero a cached key (expired, evicted) while an operation still holds it.
+    if (known !== undefined && !known.destroyed) return known;
     let key: DataKey | Promise<DataKey>;
     try {
       key = this.ring.decryptionKey(keyId);
@@ -46,17 +47,27 @@ export class OperationKeys {
   }
 
   /** Runs `decode` until every key it needs has been fetched. */
-  async run<R>(decode: (keys: OperationKeys) => R): Promise<R> {
-    for (;;) {
+  run<R>(decode: (keys: OperationKeys) => R): R | Promise<R> {
+    try {
+      return decode(this);
+    } catch (error) {
+      if (!(error instanceof PendingKey)) throw error;
+      return this.runAfter(error, decode);
+    }
+  }
+
+  private async runAfter<R>(first: PendingKey, decode: (keys: OperationKeys) => R): Promise<R> {
+    for (let pending = first; ;) {
+      try {
+        this.#keys.set(pending.keyId, await pending.promise);
+      } catch (failure) {
+        throw located(failure, pending.location);
+      }
       try {
         return decode(this);
       } catch (error) {
         if (!(error instanceof PendingKey)) throw error;
-        try {
-          this.#keys.set(error.keyId, await error.promise);
-        } catch (failure) {
-          throw located(failure, error.location);
-        }
+        pending = error;
       }
     }
   }

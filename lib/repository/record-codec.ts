@@ -318,6 +318,10 @@ export class RecordDecoder {
 
 /** Sets a property without ever touching the prototype, whatever its name. */
 function assign(target: unknown, name: string, value: unknown): void {
+  if (!(name in (target as object))) {
+    (target as Record<string, unknown>)[name] = value;
+    return;
+  }
   Object.defineProperty(target, name, {
     value,
     writable: true,

@@ -28,6 +28,7 @@ export function normalizeId(entity: string, id: unknown): string {
 
 /** Escapes `%`, `{` and `}` so that the id never changes the key's hash tag. */
 export function escapeId(id: string): string {
+  if (!/[%{}]/.test(id)) return id;
   return id.replace(/[%{}]/g, (c) => (c === '%' ? '%25' : c === '{' ? '%7B' : '%7D'));
 }
 
