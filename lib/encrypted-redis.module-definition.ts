@@ -8,4 +8,10 @@ export const {
   ASYNC_OPTIONS_TYPE: ENCRYPTED_REDIS_ASYNC_OPTIONS_TYPE,
 } = new ConfigurableModuleBuilder<EncryptedRedisModuleOptions>({ moduleName: 'EncryptedRedis' })
   .setClassMethodName('forRoot')
+  .setFactoryMethodName('createEncryptedRedisOptions')
   .build();
+
+/** Implemented by a class given to `forRootAsync({ useClass })` or `useExisting`. */
+export interface EncryptedRedisOptionsFactory {
+  createEncryptedRedisOptions(): EncryptedRedisModuleOptions | Promise<EncryptedRedisModuleOptions>;
+}

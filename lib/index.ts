@@ -5,6 +5,7 @@ export * from './decorators/redis-entity.decorator.js';
 export * from './encrypted-redis-core.module.js';
 export * from './encrypted-redis.constants.js';
 export * from './encrypted-redis.module.js';
+export type { EncryptedRedisOptionsFactory } from './encrypted-redis.module-definition.js';
 export * from './encrypted-redis.service.js';
 export * from './errors/index.js';
 export * from './interfaces/encrypted-redis-options.interface.js';
