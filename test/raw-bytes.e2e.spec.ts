@@ -68,7 +68,7 @@ describe.each(['hash', 'json'] as const)('raw Redis bytes with %s storage', (sto
 
     const stored: Buffer[] = [];
     for (const key of await keysUnder(app.raw, app.prefix)) {
-      stored.push((await app.raw.dumpBuffer(key))!);
+      stored.push(await app.raw.dumpBuffer(key));
       if (storage === 'hash') {
         for (const value of Object.values(await app.raw.hgetallBuffer(key))) stored.push(value);
       } else {

@@ -83,9 +83,9 @@ describe.each(['hash', 'json'] as const)('repository field cases with %s storage
     const back = await blobs.findMany(saved.map((blob) => blob.id));
     back.forEach((blob, index) => {
       const expected = saved[index]!;
-      expect(Buffer.isBuffer(blob!.bytes) && blob!.bytes.equals(expected.bytes!)).toBe(true);
+      expect(Buffer.isBuffer(blob!.bytes) && blob!.bytes.equals(expected.bytes)).toBe(true);
       expect(
-        Buffer.isBuffer(blob!.clearBytes) && blob!.clearBytes.equals(expected.clearBytes!),
+        Buffer.isBuffer(blob!.clearBytes) && blob!.clearBytes.equals(expected.clearBytes),
       ).toBe(true);
       expect(blob!.text).toBe(expected.text);
     });
