@@ -6,11 +6,12 @@
  * goal is met, 1 on an error, 2 on a bad command line, 130 when interrupted.
  */
 import { coreBenchmark } from './core.bench.js';
+import { kmsBenchmark } from './kms.bench.js';
 import type { Benchmark, BenchReport } from './harness/benchmark.js';
 import { parseCommandLine, USAGE, type CommandLine } from './harness/cli-options.js';
 import { renderReport } from './harness/report-table.js';
 
-const BENCHMARKS: readonly Benchmark[] = [coreBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [coreBenchmark, kmsBenchmark];
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);

@@ -11,9 +11,19 @@ import {
 import { EncryptedRedisService, type KeyRingHandle } from './encrypted-redis.service.js';
 import { ConfigurationError } from './errors/configuration.error.js';
 import type { EncryptedRedisModuleOptions } from './interfaces/encrypted-redis-options.interface.js';
-import { localKeysFromEnv } from './keys/key-ring-from-env.js';
+import { KEY_ENV, localKeysFromEnv } from './keys/key-ring-from-env.js';
+import type { KeyRing } from './keys/key-ring.interface.js';
 import { LocalKeyRing } from './keys/local-key-ring.js';
+import { KmsKeyRing } from './kms/kms-key-ring.js';
+import type { KmsKeyRingOptions } from './kms/kms-key-ring-options.interface.js';
+import {
+  KMS_ENV,
+  kmsConfiguredInEnv,
+  kmsKeyRingOptionsFromEnv,
+} from './kms/kms-options-from-env.js';
+import { resolveKmsSettings } from './kms/kms-settings.js';
 import { createRedisClient, type RedisConnectionHandle } from './redis/create-redis-client.js';
+import type { RedisClient } from './repository/redis-client.js';
 
 function checkOptions(options: EncryptedRedisModuleOptions): void {
   if (typeof options !== 'object' || options === null) {
@@ -26,15 +36,58 @@ function checkOptions(options: EncryptedRedisModuleOptions): void {
   if (policy !== undefined && policy !== 'reject' && policy !== 'read') {
     throw new ConfigurationError("`legacyPlaintext` must be 'reject' or 'read'");
   }
+  if (options.kms !== undefined) {
+    if (options.keys !== undefined || options.keyRing !== undefined) {
+      throw new ConfigurationError(
+        '`kms` cannot be combined with `keys` or `keyRing`; give one source of keys',
+      );
+    }
+    resolveKmsSettings(options.kms);
+  }
 }
 
-function createKeyRing(options: EncryptedRedisModuleOptions): KeyRingHandle {
-  checkOptions(options);
+/** KMS options from the module options or, when no keys are configured at all, the environment. */
+function kmsOptionsOf(options: EncryptedRedisModuleOptions): KmsKeyRingOptions | undefined {
+  if (options.kms !== undefined) return options.kms;
+  if (options.keys !== undefined || !kmsConfiguredInEnv()) return undefined;
+  if (process.env[KEY_ENV.keys]?.trim()) {
+    throw new ConfigurationError(
+      `both ${KMS_ENV.keyId} and ${KEY_ENV.keys} are set; unset one of them`,
+    );
+  }
+  return kmsKeyRingOptionsFromEnv();
+}
+
+function buildKeyRing(options: EncryptedRedisModuleOptions, client: RedisClient): KeyRing {
+  const kms = kmsOptionsOf(options);
+  if (kms === undefined) return new LocalKeyRing(options.keys ?? localKeysFromEnv());
+  return new KmsKeyRing({
+    ...kms,
+    redis: kms.redis ?? client,
+    keyPrefix: kms.keyPrefix ?? options.keyPrefix ?? '',
+  });
+}
+
+/**
+ * The user's key ring, or one built from the options. A connection created
+ * for the module is lazy, so a bad local key fails startup before it is used;
+ * it is closed again when the ring cannot be built.
+ */
+function createKeyRing(
+  options: EncryptedRedisModuleOptions,
+  connection: RedisConnectionHandle,
+): KeyRingHandle {
   if (options.keyRing !== undefined) return { keyRing: options.keyRing, owned: false };
-  return { keyRing: new LocalKeyRing(options.keys ?? localKeysFromEnv()), owned: true };
+  try {
+    return { keyRing: buildKeyRing(options, connection.client), owned: true };
+  } catch (error) {
+    if (connection.owned) connection.client.disconnect();
+    throw error;
+  }
 }
 
 function openConnection(options: EncryptedRedisModuleOptions): RedisConnectionHandle {
+  checkOptions(options);
   const handle = createRedisClient(options.connection);
   if (handle.owned) {
     const logger = new Logger('EncryptedRedis');
@@ -48,15 +101,16 @@ function openConnection(options: EncryptedRedisModuleOptions): RedisConnectionHa
 @Module({
   providers: [
     {
-      provide: ENCRYPTED_REDIS_OWNED_KEY_RING,
-      useFactory: createKeyRing,
+      // Created lazily: no socket opens before the key ring below is built.
+      provide: ENCRYPTED_REDIS_CONNECTION,
+      useFactory: openConnection,
       inject: [ENCRYPTED_REDIS_MODULE_OPTIONS],
     },
     {
-      // Depends on the key ring so that a bad key fails startup before any connection opens.
-      provide: ENCRYPTED_REDIS_CONNECTION,
-      useFactory: (options: EncryptedRedisModuleOptions) => openConnection(options),
-      inject: [ENCRYPTED_REDIS_MODULE_OPTIONS, ENCRYPTED_REDIS_OWNED_KEY_RING],
+      // A KMS key ring keeps its data-key registry in Redis, so it comes after the connection.
+      provide: ENCRYPTED_REDIS_OWNED_KEY_RING,
+      useFactory: createKeyRing,
+      inject: [ENCRYPTED_REDIS_MODULE_OPTIONS, ENCRYPTED_REDIS_CONNECTION],
     },
     {
       provide: ENCRYPTED_REDIS_CLIENT,

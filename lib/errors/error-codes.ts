@@ -14,6 +14,7 @@ export const ErrorCode = {
   UnknownKey: 'ERR_UNKNOWN_KEY',
   RetiredKey: 'ERR_RETIRED_KEY',
   KeyUnavailable: 'ERR_KEY_UNAVAILABLE',
+  KeyService: 'ERR_KEY_SERVICE',
   InvalidStoredValue: 'ERR_INVALID_STORED_VALUE',
   EntityNotFound: 'ERR_ENTITY_NOT_FOUND',
   EntityExists: 'ERR_ENTITY_EXISTS',

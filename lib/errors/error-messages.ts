@@ -54,6 +54,10 @@ export const messages = {
     `The key service could not provide ${keyId === undefined ? 'a data key' : `key "${keyId}"`}` +
     ` (${detail}). Nothing was read or written with it; retry later.`,
 
+  keyService: (keyId: string | undefined, detail: string) =>
+    `The key service refused ${keyId === undefined ? 'the request' : `the request for key "${keyId}"`}` +
+    ` (${detail}). Nothing was read or written with it; retrying will not help until this is fixed.`,
+
   invalidStoredValue: (at: ValueLocation, expected: string) =>
     `Cannot read ${describeLocation(at)}: the stored text is not ${expected}. It was written ` +
     'outside this library; overwrite the field with a valid value.',

@@ -10,6 +10,7 @@ export * from './integrity.error.js';
 export * from './invalid-id.error.js';
 export * from './invalid-stored-value.error.js';
 export * from './key-configuration.error.js';
+export * from './key-service.error.js';
 export * from './key-unavailable.error.js';
 export * from './not-encrypted.error.js';
 export * from './retired-key.error.js';

@@ -1,6 +1,7 @@
 import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { KeyRing } from '../keys/key-ring.interface.js';
 import type { LocalKeyRingOptions } from '../keys/local-key-ring.js';
+import type { KmsKeyRingOptions } from '../kms/kms-key-ring-options.interface.js';
 import type { LegacyPlaintextPolicy } from '../repository/record-codec.js';
 import type { RedisClient } from '../repository/redis-client.js';
 
@@ -25,10 +26,19 @@ export interface EncryptedRedisModuleOptions {
   readonly connection?: RedisConnection;
   /**
    * Local keys: 32-byte keys by id, the primary id, retired ids. Default:
-   * read from `ENCRYPTED_REDIS_KEYS` (see README) when `keyRing` is not given.
+   * when none of `keys`, `kms` and `keyRing` is given, the KMS key ring from
+   * `ENCRYPTED_REDIS_KMS_KEY_ID` if set, else local keys from
+   * `ENCRYPTED_REDIS_KEYS` (see README).
    */
   readonly keys?: LocalKeyRingOptions;
-  /** A key ring of your own (for example a KMS key ring). Takes precedence over `keys`. */
+  /**
+   * AWS KMS envelope encryption: data keys generated and wrapped by this KMS
+   * key, registered in Redis under `keyPrefix`, cached in memory. The module
+   * builds the ring with its own Redis client and zeroes it on shutdown.
+   * Cannot be combined with `keys` or `keyRing`. See docs/kms.md.
+   */
+  readonly kms?: KmsKeyRingOptions;
+  /** A key ring of your own (a `KmsKeyRing` you built, say). Takes precedence over `keys`. */
   readonly keyRing?: KeyRing;
   /** Prefix of every Redis key the library writes. Default: `''`. */
   readonly keyPrefix?: string;

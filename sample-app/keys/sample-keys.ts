@@ -1,5 +1,12 @@
 import type { ConfigService } from '@nestjs/config';
-import { KEY_ENV, localKeysFromEnv, type LocalKeyRingOptions } from '../../lib/index.js';
+import {
+  KEY_ENV,
+  KMS_ENV,
+  kmsKeyRingOptionsFromEnv,
+  localKeysFromEnv,
+  type KmsKeyRingOptions,
+  type LocalKeyRingOptions,
+} from '../../lib/index.js';
 import { devKeys } from './dev-key-file.js';
 
 /**
@@ -13,4 +20,24 @@ export function sampleKeys(config: ConfigService): LocalKeyRingOptions {
     Object.values(KEY_ENV).map((name) => [name, config.get<string>(name)]),
   );
   return env[KEY_ENV.keys]?.trim() ? localKeysFromEnv(env) : devKeys();
+}
+
+/**
+ * AWS KMS options when `ENCRYPTED_REDIS_KMS_KEY_ID` is set (with
+ * `ENCRYPTED_REDIS_KMS_ENDPOINT` for the fake endpoint of `npm run kms:fake`,
+ * `AWS_REGION`, ...), else `undefined`. Credentials come from the AWS SDK's
+ * default chain (`AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, profiles, roles).
+ */
+export function sampleKms(config: ConfigService): KmsKeyRingOptions | undefined {
+  const env = Object.fromEntries(
+    [...Object.values(KMS_ENV), 'AWS_DEFAULT_REGION'].map((name) => [
+      name,
+      config.get<string>(name),
+    ]),
+  );
+  if (!env[KMS_ENV.keyId]?.trim()) return undefined;
+  return {
+    ...kmsKeyRingOptionsFromEnv(env),
+    application: env[KMS_ENV.application] ?? 'sample-app',
+  };
 }
