@@ -36,6 +36,15 @@ function checkOptions(options: EncryptedRedisModuleOptions): void {
   if (policy !== undefined && policy !== 'reject' && policy !== 'read') {
     throw new ConfigurationError("`legacyPlaintext` must be 'reject' or 'read'");
   }
+  const wait = options.waitForReplicas;
+  if (
+    wait !== undefined &&
+    !(Number.isInteger(wait.replicas) && wait.replicas >= 1 && (wait.timeoutMs ?? 1) > 0)
+  ) {
+    throw new ConfigurationError(
+      '`waitForReplicas.replicas` must be a positive integer and `timeoutMs` a positive number',
+    );
+  }
   if (options.kms !== undefined) {
     if (options.keys !== undefined || options.keyRing !== undefined) {
       throw new ConfigurationError(

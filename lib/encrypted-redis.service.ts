@@ -65,6 +65,7 @@ export class EncryptedRedisService implements OnModuleInit, OnApplicationShutdow
         keyRing: this.keyRing,
         keyPrefix: this.options.keyPrefix ?? '',
         legacyPlaintext: this.options.legacyPlaintext ?? 'reject',
+        ...(this.options.waitForReplicas ? { waitForReplicas: this.options.waitForReplicas } : {}),
       });
       this.#tokens.set(token, entity);
       this.#repositories.set(entity, repository);

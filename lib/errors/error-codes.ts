@@ -20,6 +20,7 @@ export const ErrorCode = {
   EntityExists: 'ERR_ENTITY_EXISTS',
   ConcurrentModification: 'ERR_CONCURRENT_MODIFICATION',
   Batch: 'ERR_BATCH',
+  Replication: 'ERR_REPLICATION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

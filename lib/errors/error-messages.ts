@@ -72,6 +72,11 @@ export const messages = {
     `${entity} with id "${id}" kept changing while it was being updated (${attempts} attempts); ` +
     'nothing was written by this call. Retry the update.',
 
+  replication: (entity: string, confirmed: number, wanted: number, timeoutMs: number) =>
+    `A write of ${entity} reached the primary, but only ${confirmed} of ${wanted} replicas ` +
+    `confirmed it within ${timeoutMs} ms; it could be lost if the primary fails now. Writing ` +
+    'it again is safe.',
+
   batch: (operation: string, failed: number, total: number, first: string) =>
     `${operation}: ${failed} of ${total} items failed (the first: ${first}); see \`failures\` ` +
     'for each item and its error.',

@@ -13,6 +13,7 @@ export * from './key-configuration.error.js';
 export * from './key-service.error.js';
 export * from './key-unavailable.error.js';
 export * from './not-encrypted.error.js';
+export * from './replication.error.js';
 export * from './retired-key.error.js';
 export * from './unknown-key.error.js';
 export * from './unsupported-envelope.error.js';

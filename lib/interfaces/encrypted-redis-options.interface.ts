@@ -2,6 +2,7 @@ import type { ClusterNode, ClusterOptions, RedisOptions } from 'ioredis';
 import type { KeyRing } from '../keys/key-ring.interface.js';
 import type { LocalKeyRingOptions } from '../keys/local-key-ring.js';
 import type { KmsKeyRingOptions } from '../kms/kms-key-ring-options.interface.js';
+import type { WaitForReplicas } from '../repository/encrypted-repository.js';
 import type { LegacyPlaintextPolicy } from '../repository/record-codec.js';
 import type { RedisClient } from '../repository/redis-client.js';
 
@@ -48,4 +49,10 @@ export interface EncryptedRedisModuleOptions {
    * encryption was enabled (logged as a warning at startup). Default: `'reject'`.
    */
   readonly legacyPlaintext?: LegacyPlaintextPolicy;
+  /**
+   * Write concern: after every write, wait until this many replicas confirm it
+   * (Redis `WAIT`), so that an acknowledged write survives the loss of its
+   * primary. A shortfall raises the retriable `ReplicationError`. Default: none.
+   */
+  readonly waitForReplicas?: WaitForReplicas;
 }

@@ -4,6 +4,7 @@ import { ConcurrentModificationError } from '../errors/concurrent-modification.e
 import { EntityExistsError } from '../errors/entity-exists.error.js';
 import { EntityNotFoundError } from '../errors/entity-not-found.error.js';
 import { InvalidIdError } from '../errors/invalid-id.error.js';
+import { ReplicationError } from '../errors/replication.error.js';
 import { UnsupportedValueError } from '../errors/unsupported-value.error.js';
 import type { DataKey } from '../keys/data-key.js';
 import type { KeyRing } from '../keys/key-ring.interface.js';
@@ -12,7 +13,7 @@ import { entitySchemaOf, type EntitySchema } from '../metadata/entity-schema.js'
 import { HashStorage } from './hash-storage.js';
 import { CONTENDED, JsonStorage } from './json-storage.js';
 import { OperationKeys } from './operation-keys.js';
-import { perKey } from './redis-batch.js';
+import { perKey, waitForReplicas } from './redis-batch.js';
 import { installScripts, type RedisClient } from './redis-client.js';
 import { entityKey, normalizeId, type EntityId } from './redis-keys.js';
 import {
@@ -46,6 +47,15 @@ export interface RepositoryContext {
   readonly keyPrefix?: string;
   /** Clear values in sealed fields: `'reject'` (default) raises `NotEncryptedError`. */
   readonly legacyPlaintext?: LegacyPlaintextPolicy;
+  /** Write concern: wait after every write until this many replicas hold it. Default: none. */
+  readonly waitForReplicas?: WaitForReplicas;
+}
+
+/** After each write, `WAIT` until `replicas` replicas confirm it, at most `timeoutMs`. */
+export interface WaitForReplicas {
+  readonly replicas: number;
+  /** Default: 1000 ms. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -59,6 +69,7 @@ export class EncryptedRepository<T extends object> {
   protected readonly keyRing: KeyRing;
   protected readonly keyPrefix: string;
   protected readonly legacyPlaintext: LegacyPlaintextPolicy;
+  protected readonly replication: Required<WaitForReplicas> | undefined;
 
   constructor(target: Class<T>, context: RepositoryContext) {
     this.entity = entitySchemaOf(target);
@@ -66,6 +77,8 @@ export class EncryptedRepository<T extends object> {
     this.keyRing = context.keyRing;
     this.keyPrefix = context.keyPrefix ?? '';
     this.legacyPlaintext = context.legacyPlaintext ?? 'reject';
+    const wait = context.waitForReplicas;
+    this.replication = wait && { replicas: wait.replicas, timeoutMs: wait.timeoutMs ?? 1000 };
     this.storage = this.entity.storage === 'json' ? new JsonStorage() : new HashStorage();
   }
 
@@ -139,6 +152,7 @@ export class EncryptedRepository<T extends object> {
       return undefined;
     });
     if (failures.length > 0) throw new BatchOperationError<T>('saveMany', failures, results);
+    await this.confirmReplicated(items.map((item) => this.keyFor(item.id)));
     return [...entities];
   }
 
@@ -240,22 +254,28 @@ export class EncryptedRepository<T extends object> {
     );
     if (stored === undefined) throw new EntityNotFoundError(name, normalized);
     if (stored === CONTENDED) throw new ConcurrentModificationError(name, normalized, 10);
+    await this.confirmReplicated([this.keyFor(normalized)]);
     return this.decode(normalized, stored, new OperationKeys(this.keyRing));
   }
 
   /** Deletes the entity; resolves to whether it existed. */
   async delete(id: EntityId): Promise<boolean> {
-    return (await this.client.del(this.keyOf(id))) > 0;
+    const key = this.keyOf(id);
+    const existed = (await this.client.del(key)) > 0;
+    await this.confirmReplicated([key]);
+    return existed;
   }
 
   /** Deletes several entities; resolves to how many existed. */
   async deleteMany(ids: readonly EntityId[]): Promise<number> {
     const keys = ids.map((id) => this.keyOf(id));
     const replies = await perKey(this.client, keys, (pipeline, key) => pipeline.del(key));
-    return replies.reduce((count, [error, reply]) => {
+    const deleted = replies.reduce((count, [error, reply]) => {
       if (error !== null) throw error;
       return count + Number(reply);
     }, 0);
+    await this.confirmReplicated(keys);
+    return deleted;
   }
 
   /** Whether an entity with this id exists. */
@@ -299,7 +319,20 @@ export class EncryptedRepository<T extends object> {
       this.entity.schema,
       entity,
     );
-    return written(await this.storage.write(this.client, this.keyFor(id), encoded, ttl, mode));
+    const key = this.keyFor(id);
+    const done = written(await this.storage.write(this.client, key, encoded, ttl, mode));
+    if (done) await this.confirmReplicated([key]);
+    return done;
+  }
+
+  /** With `waitForReplicas`, waits until enough replicas hold the writes to `keys`. */
+  protected async confirmReplicated(keys: readonly string[]): Promise<void> {
+    if (this.replication === undefined || keys.length === 0) return;
+    const { replicas, timeoutMs } = this.replication;
+    const confirmed = await waitForReplicas(this.client, keys, replicas, timeoutMs);
+    if (confirmed < replicas) {
+      throw new ReplicationError(this.entity.schema.name, confirmed, replicas, timeoutMs);
+    }
   }
 
   private decode(id: string, stored: unknown, keys: OperationKeys): T | Promise<T> {
