@@ -69,10 +69,25 @@ describe('envelope format', () => {
     );
   });
 
-  it.each(['000-11-2222', 'hello world', '', 'AAAA', '{"a":1}', '42'])(
-    'treats %j as a value that was never sealed',
+  it.each([
+    '000-11-2222',
+    'hello world',
+    '',
+    'AAAA',
+    '{"a":1}',
+    '42',
+    'Alice',
+    'Bobby',
+    'Carol',
+    'Dave',
+  ])('treats %j as a value that was never sealed', (text) => {
+    expect(open(text)).toBe('not-sealed');
+  });
+
+  it.each(['AQEB', 'AQEC!!', 'AQECazE'])(
+    'reports a bare or damaged header %j as malformed',
     (text) => {
-      expect(open(text)).toBe('not-sealed');
+      expect(open(text)).toBe('malformed');
     },
   );
 

@@ -12,7 +12,7 @@ export const NONCE_LENGTH = 12;
 export const TAG_LENGTH = 16;
 /** Smallest payload: one value-type byte. */
 const MIN_PAYLOAD_LENGTH = 1;
-/** Versions 1 to 15 are reserved for envelopes; any other first byte is not an envelope. */
+/** Versions and suites 1 to 15 are reserved for envelopes; other first bytes are not envelopes. */
 const MAX_RESERVED_VERSION = 15;
 
 export interface ParsedEnvelope {
@@ -58,34 +58,67 @@ function sextet(code: number): number {
   return code === 45 ? 62 : code === 95 ? 63 : -1;
 }
 
+const MAX_KEY_ID_LENGTH = 64;
+
+/** Whether a byte may appear in a key id: `A-Z a-z 0-9 . _ -`. */
+function isKeyIdByte(byte: number): boolean {
+  return (
+    (byte >= 65 && byte <= 90) ||
+    (byte >= 97 && byte <= 122) ||
+    (byte >= 48 && byte <= 57) ||
+    byte === 46 ||
+    byte === 95 ||
+    byte === 45
+  );
+}
+
 /**
- * True when `text` starts like an envelope: its first byte is a reserved
- * format version. Anything else is treated as a value that was never sealed.
+ * True when `text` starts like an envelope: its first three bytes are a
+ * version and a suite in the reserved range 1 to 15 and a key id length of
+ * 1 to 64. Clear text practically never does ("Alice" decodes to a suite byte
+ * of 88); real envelopes always do, whatever damage follows the header.
  */
 export function looksSealed(text: string): boolean {
   if (text.length < 4) return false;
-  for (let i = 0; i < 4; i++) if (sextet(text.charCodeAt(i)) < 0) return false;
-  const first = (sextet(text.charCodeAt(0)) << 2) | (sextet(text.charCodeAt(1)) >> 4);
-  return first >= 1 && first <= MAX_RESERVED_VERSION;
+  const c = [0, 1, 2, 3].map((i) => sextet(text.charCodeAt(i)));
+  if (c.some((value) => value < 0)) return false;
+  const version = (c[0]! << 2) | (c[1]! >> 4);
+  const suite = ((c[1]! & 15) << 4) | (c[2]! >> 2);
+  const keyIdLength = ((c[2]! & 3) << 6) | c[3]!;
+  return (
+    version >= 1 &&
+    version <= MAX_RESERVED_VERSION &&
+    suite >= 1 &&
+    suite <= MAX_RESERVED_VERSION &&
+    keyIdLength >= 1 &&
+    keyIdLength <= MAX_KEY_ID_LENGTH
+  );
 }
 
-/** Parses stored text into envelope parts, checking every length before any decryption. */
+/**
+ * Parses stored text into envelope parts, checking every length before any
+ * decryption. Text that does not start with a plausible header (including
+ * key id characters) is `not-sealed`; an envelope damaged after its header is
+ * `malformed`; a later format version or suite is `unsupported`.
+ */
 export function parseEnvelope(text: string): ParsedEnvelope | EnvelopeProblem {
   if (!looksSealed(text)) return { kind: 'not-sealed' };
+  const bytes = Buffer.from(text, 'base64url');
+  const headerLength = 3 + bytes[2]!;
+  for (let i = 3; i < Math.min(headerLength, bytes.length); i++) {
+    if (!isKeyIdByte(bytes[i]!)) return { kind: 'not-sealed' };
+  }
   if (!BASE64URL.test(text) || text.length % 4 === 1) {
     return { kind: 'malformed', reason: 'the envelope is not valid base64url' };
   }
-  const bytes = Buffer.from(text, 'base64url');
   const version = bytes[0]!;
   if (version !== FORMAT_VERSION) {
     return { kind: 'unsupported', detail: `it uses envelope format version ${version}` };
   }
-  if (bytes.length < 3) return { kind: 'malformed', reason: 'the envelope is truncated' };
   const suite = bytes[1]!;
   if (suite !== SUITE_AES_256_GCM_HKDF_SHA256) {
     return { kind: 'unsupported', detail: `it uses algorithm suite ${suite}` };
   }
-  const headerLength = 3 + bytes[2]!;
   if (bytes.length < headerLength + NONCE_LENGTH + MIN_PAYLOAD_LENGTH + TAG_LENGTH) {
     return { kind: 'malformed', reason: 'the envelope is truncated' };
   }

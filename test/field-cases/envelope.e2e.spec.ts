@@ -114,6 +114,17 @@ describe.each([
   });
 
   describe('F03 plaintext in a sealed field', () => {
+    it('raises not-encrypted for clear words of every initial letter, never a damaged-envelope error', async () => {
+      const words = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'].map(
+        (initial) => `${initial}lice`,
+      );
+      for (const word of [...words, 'Alice', 'Bobby', 'Carol', 'Dave', 'AQE', 'AAAAAAAA']) {
+        await writeStoredField(app.raw, users, 'u1', 'ssn', word);
+        const error = await rejectionOf(users.findById('u1'));
+        expect([word, error.constructor.name]).toEqual([word, 'NotEncryptedError']);
+      }
+    });
+
     it('raises a typed not-encrypted error that does not show the raw value', async () => {
       await writeStoredField(app.raw, users, 'u1', 'ssn', SSN);
       const error = await rejectionOf(users.findById('u1'));
