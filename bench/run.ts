@@ -7,11 +7,12 @@
  */
 import { coreBenchmark } from './core.bench.js';
 import { kmsBenchmark } from './kms.bench.js';
+import { reencryptBenchmark } from './reencrypt.bench.js';
 import type { Benchmark, BenchReport } from './harness/benchmark.js';
 import { parseCommandLine, USAGE, type CommandLine } from './harness/cli-options.js';
 import { renderReport } from './harness/report-table.js';
 
-const BENCHMARKS: readonly Benchmark[] = [coreBenchmark, kmsBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [coreBenchmark, kmsBenchmark, reencryptBenchmark];
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);

@@ -2,6 +2,7 @@ import {
   Inject,
   Injectable,
   Logger,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
@@ -15,6 +16,8 @@ import { ConfigurationError } from './errors/configuration.error.js';
 import type { EncryptedRedisModuleOptions } from './interfaces/encrypted-redis-options.interface.js';
 import type { KeyRing } from './keys/key-ring.interface.js';
 import type { Class } from './metadata/declared-type.js';
+import { describeEntity } from './operations/schema-descriptor.js';
+import { publishEntitySchema } from './operations/schema-registry.js';
 import { closeRedisClient, type RedisConnectionHandle } from './redis/create-redis-client.js';
 import { EncryptedRepository } from './repository/encrypted-repository.js';
 import type { RedisClient } from './repository/redis-client.js';
@@ -30,10 +33,15 @@ export interface KeyRingHandle {
  * repository per entity class. Closes what it opened on shutdown.
  */
 @Injectable()
-export class EncryptedRedisService implements OnModuleInit, OnApplicationShutdown {
+export class EncryptedRedisService
+  implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('EncryptedRedis');
   readonly #repositories = new Map<Class, EncryptedRepository<object>>();
   readonly #tokens = new Map<string, Class>();
+  /** Entities whose schema waits for the application to start; `undefined` once it has. */
+  #unpublished: Class[] | undefined = [];
+  readonly #publications: Promise<void>[] = [];
 
   constructor(
     @Inject(ENCRYPTED_REDIS_CONNECTION) private readonly connection: RedisConnectionHandle,
@@ -69,8 +77,35 @@ export class EncryptedRedisService implements OnModuleInit, OnApplicationShutdow
       });
       this.#tokens.set(token, entity);
       this.#repositories.set(entity, repository);
+      if (this.#unpublished === undefined) this.#startPublishing(entity);
+      else this.#unpublished.push(entity);
     }
     return repository;
+  }
+
+  /** Resolves once every schema publication started so far has ended (they never reject). */
+  async schemasPublished(): Promise<void> {
+    await Promise.all(this.#publications);
+  }
+
+  /**
+   * Publishes an entity's schema (keyspace, storage, sealed paths) to the
+   * registry hash `<prefix>__ner:schema`, where `encrypted-redis status` and
+   * `reencrypt` read it. Best effort: a failure is logged at warn, never thrown.
+   */
+  protected async publishSchema(entity: Class): Promise<void> {
+    try {
+      await publishEntitySchema(this.client, this.options.keyPrefix ?? '', describeEntity(entity));
+    } catch (error) {
+      this.logger.warn(
+        `Could not publish the schema of ${entity.name} to Redis (${(error as Error).message}); ` +
+          'status and reencrypt will find its sealed values by their format only.',
+      );
+    }
+  }
+
+  #startPublishing(entity: Class): void {
+    this.#publications.push(this.publishSchema(entity));
   }
 
   onModuleInit(): void {
@@ -86,6 +121,13 @@ export class EncryptedRedisService implements OnModuleInit, OnApplicationShutdow
           'Seal them with `encrypted-redis reencrypt --adopt-plaintext`, then remove this option.',
       );
     }
+  }
+
+  /** Publishes the schemas only once startup has succeeded, so a failed startup opens no socket. */
+  onApplicationBootstrap(): void {
+    const waiting = this.#unpublished ?? [];
+    this.#unpublished = undefined;
+    for (const entity of waiting) this.#startPublishing(entity);
   }
 
   async onApplicationShutdown(): Promise<void> {

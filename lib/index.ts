@@ -16,6 +16,7 @@ export * from './keys/key-ring-from-env.js';
 export * from './keys/key-ring.interface.js';
 export * from './keys/local-key-ring.js';
 export * from './kms/index.js';
+export * from './operations/index.js';
 export type { LegacyPlaintextPolicy } from './repository/record-codec.js';
 export * from './repository/encrypted-repository.js';
 export type { EntityId } from './repository/redis-keys.js';

@@ -11,6 +11,8 @@ export const ExitCode = {
   Partial: 4,
   /** A key service (KMS) could not be reached. */
   KeyUnavailable: 5,
+  /** Stopped by SIGINT or SIGTERM; a resumable job continues from its checkpoint when run again. */
+  Interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

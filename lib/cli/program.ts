@@ -4,6 +4,9 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { registerKeysCommands } from './keys.command.js';
+import { registerKmsCommands } from './kms.command.js';
+import { registerReencryptCommand } from './reencrypt.command.js';
+import { registerStatusCommand } from './status.command.js';
 
 /** Builds the `encrypted-redis` command. Parsing only: every command calls library functions. */
 export function buildProgram(io: CliIo = processIo): Command {
@@ -16,6 +19,9 @@ export function buildProgram(io: CliIo = processIo): Command {
       writeErr: (text) => io.err(text.trimEnd()),
     });
   registerKeysCommands(program, io);
+  registerStatusCommand(program, io);
+  registerReencryptCommand(program, io);
+  registerKmsCommands(program, io);
   return program;
 }
 
@@ -23,6 +29,8 @@ const USAGE_CODES = new Set<string>([
   ErrorCode.Configuration,
   ErrorCode.KeyConfiguration,
   ErrorCode.EntityDefinition,
+  ErrorCode.OperationOptions,
+  ErrorCode.Checkpoint,
 ]);
 
 /** Maps a failure to its exit status; prints one line, never a value or a key. */

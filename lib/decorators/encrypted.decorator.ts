@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { EntityDefinitionError } from '../errors/entity-definition.error.js';
+import { blindIndexProblem } from '../indexes/blind-index-options.js';
 import type { EncryptedOptions } from '../interfaces/entity-options.interface.js';
 import type { Class } from '../metadata/declared-type.js';
 import { metadataStorage } from '../metadata/metadata-storage.js';
@@ -15,6 +16,7 @@ const MAX_PADDING = 65536;
  * ```ts
  * @Encrypted() ssn!: string;
  * @Encrypted({ padding: 32 }) diagnosis!: string;
+ * @Encrypted({ index: { normalize: ['trim', 'lowercase'] } }) email!: string;
  * ```
  */
 export function Encrypted(options: EncryptedOptions = {}): PropertyDecorator {
@@ -37,6 +39,8 @@ export function Encrypted(options: EncryptedOptions = {}): PropertyDecorator {
         `\`padding\` must be an integer from 2 to ${MAX_PADDING} bytes`,
       );
     }
+    const indexProblem = blindIndexProblem(options.index);
+    if (indexProblem !== undefined) throw new EntityDefinitionError(where, indexProblem);
     metadataStorage.addEncrypted(owner as Class, propertyKey, { ...options });
   };
 }

@@ -21,6 +21,9 @@ export const ErrorCode = {
   ConcurrentModification: 'ERR_CONCURRENT_MODIFICATION',
   Batch: 'ERR_BATCH',
   Replication: 'ERR_REPLICATION',
+  NotIndexed: 'ERR_NOT_INDEXED',
+  OperationOptions: 'ERR_OPERATION_OPTIONS',
+  Checkpoint: 'ERR_CHECKPOINT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

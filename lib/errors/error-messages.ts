@@ -72,6 +72,11 @@ export const messages = {
     `${entity} with id "${id}" kept changing while it was being updated (${attempts} attempts); ` +
     'nothing was written by this call. Retry the update.',
 
+  notIndexed: (target: string) =>
+    `${target} has no blind index, so it cannot be searched. Declare it with ` +
+    '`@Encrypted({ index: true })`, save the entities again (or run `encrypted-redis ' +
+    'reencrypt`), or look entities up by id.',
+
   replication: (entity: string, confirmed: number, wanted: number, timeoutMs: number) =>
     `A write of ${entity} reached the primary, but only ${confirmed} of ${wanted} replicas ` +
     `confirmed it within ${timeoutMs} ms; it could be lost if the primary fails now. Writing ` +
@@ -80,4 +85,11 @@ export const messages = {
   batch: (operation: string, failed: number, total: number, first: string) =>
     `${operation}: ${failed} of ${total} items failed (the first: ${first}); see \`failures\` ` +
     'for each item and its error.',
+
+  operationOptions: (operation: string, problem: string) =>
+    `Invalid ${operation} options: ${problem}. Nothing was read or written.`,
+
+  checkpoint: (key: string, problem: string) =>
+    `The checkpoint ${key} ${problem}. Run the job with \`restart\` (\`--restart\`) to start ` +
+    'over; re-encryption is idempotent, so nothing is lost by starting again.',
 };

@@ -1,4 +1,5 @@
 export * from './batch-operation.error.js';
+export * from './checkpoint.error.js';
 export * from './concurrent-modification.error.js';
 export * from './configuration.error.js';
 export * from './encrypted-redis.error.js';
@@ -13,6 +14,8 @@ export * from './key-configuration.error.js';
 export * from './key-service.error.js';
 export * from './key-unavailable.error.js';
 export * from './not-encrypted.error.js';
+export * from './not-indexed.error.js';
+export * from './operation-options.error.js';
 export * from './replication.error.js';
 export * from './retired-key.error.js';
 export * from './unknown-key.error.js';

@@ -22,4 +22,29 @@ export interface EncryptedOptions {
    * length reveals only a length bucket. Default: no padding (lengths leak).
    */
   readonly padding?: number;
+  /**
+   * Keeps a blind index beside the sealed value so that `repository.findBy`
+   * can find entities by it: a keyed HMAC of the normalised value, truncated.
+   * Equal values have equal tokens, so the index leaks equality. Only
+   * top-level fields of an entity can be indexed. Default: no index.
+   */
+  readonly index?: boolean | BlindIndexOptions;
+}
+
+/** How a string is normalised before it is indexed. */
+export type BlindIndexNormalization = 'trim' | 'lowercase' | 'nfkc';
+
+/** Options of a blind index. */
+export interface BlindIndexOptions {
+  /**
+   * Bytes of the HMAC-SHA256 kept per token, 1 to 32. Fewer bytes make
+   * unrelated values share tokens (more candidates to open per lookup, less
+   * certainty for someone reading the index). Default: 8.
+   */
+  readonly bytes?: number;
+  /**
+   * Applied in this order to strings before hashing, so that lookups match
+   * regardless of case, surrounding space or Unicode form. Default: none.
+   */
+  readonly normalize?: readonly BlindIndexNormalization[];
 }

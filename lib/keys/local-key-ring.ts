@@ -3,7 +3,7 @@ import { messages } from '../errors/error-messages.js';
 import { RetiredKeyError } from '../errors/retired-key.error.js';
 import { UnknownKeyError } from '../errors/unknown-key.error.js';
 import { assertKeyId, DataKey } from './data-key.js';
-import type { KeyDescription, KeyRing } from './key-ring.interface.js';
+import type { IndexKeys, KeyDescription, KeyRing } from './key-ring.interface.js';
 
 /** One configured key: its id and its 32 bytes (a Buffer, or base64 / base64url text). */
 export interface LocalKeyEntry {
@@ -90,6 +90,11 @@ export class LocalKeyRing implements KeyRing {
     return this.#primary.id;
   }
 
+  /** Index tokens are written under the primary key and looked up under every held key. */
+  indexKeys(): IndexKeys {
+    return { current: this.#primary, lookup: [...this.#keys.values()] };
+  }
+
   describe(): KeyDescription[] {
     const described: KeyDescription[] = [...this.#keys.keys()].map((id) => ({
       id,
@@ -105,7 +110,14 @@ export class LocalKeyRing implements KeyRing {
     if (this.#keys.has(id) || this.#retired.has(id)) {
       throw new KeyConfigurationError(id, 'already exists in the key ring; choose a new id');
     }
-    this.#keys.set(id, new DataKey(id, decodeKey(id, key)));
+    const dataKey = new DataKey(id, decodeKey(id, key));
+    for (const other of this.#keys.values()) {
+      if (other.sameMaterialAs(dataKey)) {
+        dataKey.destroy();
+        throw new KeyConfigurationError(id, `has the same bytes as key "${other.id}"`);
+      }
+    }
+    this.#keys.set(id, dataKey);
   }
 
   /** Makes a held key the one that seals new values; the previous primary stays decrypt-only. */

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigurationError } from '../errors/configuration.error.js';
 import { wrappedKeyOf, type DataKeyEntry, type DataKeyState } from './data-key-entry.js';
 import type { StoredDataKey } from './data-key-registry.js';
+import { indexKeyVersion } from './kms-index-keys.js';
 import type { KmsKeyRing } from './kms-key-ring.js';
 
 const logger = new Logger('KmsDataKeys');
@@ -153,6 +154,8 @@ export async function retireDataKeys(
   for (const stored of selected(all, options.ids)) {
     const { entry } = stored;
     if (options.createdBefore !== undefined && entry.createdAt >= options.createdBefore) continue;
+    // Blind-index keys (`idx.<n>`) are retired only by name, after the indexes were rebuilt.
+    if (options.ids === undefined && indexKeyVersion(entry.id) !== undefined) continue;
     if (entry.state === 'retired' && (!options.shred || entry.wrapped === undefined)) {
       skipped.push({ id: entry.id, reason: 'already retired' });
       continue;

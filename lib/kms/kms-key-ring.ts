@@ -6,7 +6,7 @@ import { KeyUnavailableError } from '../errors/key-unavailable.error.js';
 import { RetiredKeyError } from '../errors/retired-key.error.js';
 import { UnknownKeyError } from '../errors/unknown-key.error.js';
 import type { DataKey } from '../keys/data-key.js';
-import type { KeyDescription, KeyRing } from '../keys/key-ring.interface.js';
+import type { IndexKeys, KeyDescription, KeyRing } from '../keys/key-ring.interface.js';
 import { DataKeyCache } from './data-key-cache.js';
 import { wrappedKeyOf } from './data-key-entry.js';
 import { newDataKeyId } from './data-key-id.js';
@@ -14,6 +14,7 @@ import { DataKeyRegistry, type StoredDataKey } from './data-key-registry.js';
 import { encryptionContext, type EncryptionContext } from './encryption-context.js';
 import { createKmsClient, type KmsClientHandle } from './kms-client.factory.js';
 import { KmsGateway } from './kms-gateway.js';
+import { KmsIndexKeys } from './kms-index-keys.js';
 import type { KmsKeyRingOptions } from './kms-key-ring-options.interface.js';
 import { resolveKmsSettings, type KmsSettings } from './kms-settings.js';
 
@@ -38,6 +39,7 @@ export class KmsKeyRing implements KeyRing {
   readonly kms: KmsGateway;
   readonly #client: KmsClientHandle;
   readonly #cache: DataKeyCache;
+  readonly #indexKeys: KmsIndexKeys;
   #sealing: DataKey | undefined;
   #generating: Promise<DataKey> | undefined;
   #sweeper: NodeJS.Timeout | undefined;
@@ -58,6 +60,24 @@ export class KmsKeyRing implements KeyRing {
     this.#client = createKmsClient(options);
     this.kms = new KmsGateway(this.#client.client);
     this.#cache = new DataKeyCache(this.settings, (id) => id === this.#sealing?.id);
+    this.#indexKeys = new KmsIndexKeys({
+      registry: this.registry,
+      kms: this.kms,
+      kmsKeyId: this.settings.keyId,
+      contextFor: (id) => this.contextFor(id),
+    });
+  }
+
+  /** Blind-index keys shared by every instance (`idx.<n>` in the registry). */
+  indexKeys(): IndexKeys | Promise<IndexKeys> {
+    this.assertOpen();
+    return this.#indexKeys.get();
+  }
+
+  /** Registers a new index key; rebuild the indexes (`encrypted-redis reencrypt`), then retire the old one. */
+  rotateIndexKey(): Promise<string> {
+    this.assertOpen();
+    return this.#indexKeys.rotate();
   }
 
   /** The data key sealing new values; a new one is generated (once, however many ask) when none is usable. */
@@ -91,6 +111,11 @@ export class KmsKeyRing implements KeyRing {
     }));
   }
 
+  /** Data keys change per process; what stays is the KMS key that wraps them. */
+  sealingIdentity(): string {
+    return `kms:${this.settings.keyId}`;
+  }
+
   /** The id of the data key sealing new values, when there is one. */
   get sealingKeyId(): string | undefined {
     return this.#sealing?.id;
@@ -114,6 +139,7 @@ export class KmsKeyRing implements KeyRing {
     this.#sweeper = undefined;
     this.#sealing = undefined;
     this.#cache.clear();
+    this.#indexKeys.close();
     if (this.#client.owned) this.#client.client.destroy();
   }
 

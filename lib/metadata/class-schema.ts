@@ -1,4 +1,5 @@
 import { pathScope } from '../crypto/associated-data.js';
+import { resolveBlindIndex, type ResolvedBlindIndex } from '../indexes/blind-index-options.js';
 import type { EncryptedOptions } from '../interfaces/entity-options.interface.js';
 import { declaredTypeOf, type Class, type DeclaredType } from './declared-type.js';
 import { metadataStorage } from './metadata-storage.js';
@@ -10,6 +11,8 @@ export interface FieldSchema {
   readonly sealed: boolean;
   /** Padding bucket in bytes, for sealed fields that asked for it. */
   readonly padding: number | undefined;
+  /** The blind index of the field, when it has one. */
+  readonly index: ResolvedBlindIndex | undefined;
   readonly declared: DeclaredType;
   /** Associated-data path part for this property at the top level of a record. */
   readonly topLevelPath: Buffer;
@@ -30,6 +33,11 @@ export class ClassSchema<T = unknown> {
     this.#encrypted = metadataStorage.getEncrypted(cls);
   }
 
+  /** Names of the `@Encrypted({ index })` properties. */
+  get indexedFieldNames(): string[] {
+    return this.sealedFieldNames.filter((name) => this.field(name).index !== undefined);
+  }
+
   /** Names of the `@Encrypted` properties, own and inherited. */
   get sealedFieldNames(): string[] {
     return [...this.#encrypted.keys()];
@@ -43,6 +51,7 @@ export class ClassSchema<T = unknown> {
         name,
         sealed: options !== undefined,
         padding: options?.padding,
+        index: resolveBlindIndex(options?.index),
         declared: declaredTypeOf(this.cls, name),
         topLevelPath: pathScope([name]),
       };

@@ -41,8 +41,19 @@ function nestedClassOf(type: DeclaredType): Class | undefined {
   return undefined;
 }
 
+const INDEXABLE = new Set([
+  'string',
+  'number',
+  'boolean',
+  'date',
+  'bytes',
+  'bigint',
+  'any',
+  'undeclared',
+]);
+
 /** Checks a class and every class nested in it, naming `Class.property` on failure. */
-function checkClass(cls: Class, visited: Set<Class>): void {
+function checkClass(cls: Class, visited: Set<Class>, topLevel: boolean): void {
   if (visited.has(cls)) return;
   visited.add(cls);
   const schema = schemaOf(cls);
@@ -50,6 +61,18 @@ function checkClass(cls: Class, visited: Set<Class>): void {
     const field = schema.field(name);
     const problem = sealedFieldProblem(field.declared);
     if (problem !== undefined) throw new EntityDefinitionError(`${cls.name}.${name}`, problem);
+    if (field.index !== undefined && !topLevel) {
+      throw new EntityDefinitionError(
+        `${cls.name}.${name}`,
+        'blind indexes are kept for top-level fields of an entity only; index a field of the entity itself',
+      );
+    }
+    if (field.index !== undefined && !INDEXABLE.has(field.declared.kind)) {
+      throw new EntityDefinitionError(
+        `${cls.name}.${name}`,
+        `a blind index needs a single value (string, number, boolean, Date, Buffer or bigint), not ${describeDeclaredType(field.declared)}`,
+      );
+    }
   }
   const typed = metadataStorage.lineage(cls).flatMap((c) => ownTransformerTypeProperties(c));
   for (const name of new Set([...schema.sealedFieldNames, ...typed])) {
@@ -61,7 +84,7 @@ function checkClass(cls: Class, visited: Set<Class>): void {
       );
     }
     const nested = nestedClassOf(declared);
-    if (nested !== undefined) checkClass(nested, visited);
+    if (nested !== undefined) checkClass(nested, visited, false);
   }
 }
 
@@ -120,7 +143,7 @@ export function entitySchemaOf<T>(cls: Class<T>): EntitySchema<T> {
         `@RedisEntity('${metadata.name}', { id: 'property' })`,
     );
   }
-  checkClass(cls, new Set());
+  checkClass(cls, new Set(), true);
   const entity: EntitySchema<T> = {
     schema,
     keyspace: metadata.name,

@@ -1,43 +1,32 @@
-import { recordScope } from '../crypto/associated-data.js';
 import { BatchOperationError, type BatchFailure } from '../errors/batch-operation.error.js';
 import { ConcurrentModificationError } from '../errors/concurrent-modification.error.js';
+import { ConfigurationError } from '../errors/configuration.error.js';
 import { EntityExistsError } from '../errors/entity-exists.error.js';
 import { EntityNotFoundError } from '../errors/entity-not-found.error.js';
 import { InvalidIdError } from '../errors/invalid-id.error.js';
-import { ReplicationError } from '../errors/replication.error.js';
+import { NotIndexedError } from '../errors/not-indexed.error.js';
 import { UnsupportedValueError } from '../errors/unsupported-value.error.js';
+import { sameIndexedValue } from '../indexes/blind-index-token.js';
+import { BlindIndexer } from '../indexes/blind-indexer.js';
 import type { DataKey } from '../keys/data-key.js';
-import type { KeyRing } from '../keys/key-ring.interface.js';
+import type { IndexKeys, KeyRing } from '../keys/key-ring.interface.js';
 import type { Class } from '../metadata/declared-type.js';
 import { entitySchemaOf, type EntitySchema } from '../metadata/entity-schema.js';
 import { HashStorage } from './hash-storage.js';
-import { CONTENDED, JsonStorage } from './json-storage.js';
+import { JsonStorage, UPDATE_ATTEMPTS } from './json-storage.js';
 import { OperationKeys } from './operation-keys.js';
-import { perKey, waitForReplicas } from './redis-batch.js';
+import { RecordDecoder, RecordEncoder, type LegacyPlaintextPolicy } from './record-codec.js';
+import { CONTENDED, type RecordStorage, type WriteMode } from './record-storage.js';
+import { RecordWriter, type PreparedRecord, type WaitForReplicas } from './record-writer.js';
+import { perKey } from './redis-batch.js';
 import { installScripts, type RedisClient } from './redis-client.js';
 import { entityKey, normalizeId, type EntityId } from './redis-keys.js';
-import {
-  RecordDecoder,
-  RecordEncoder,
-  type LegacyPlaintextPolicy,
-  type RecordScope,
-} from './record-codec.js';
-import {
-  written,
-  type RecordStorage,
-  type ScriptedClient,
-  type TtlPlan,
-  type WriteMode,
-} from './record-storage.js';
+import { assertChanges, scopeOf, settled, ttlPlan, type SaveOptions } from './repository-steps.js';
 
-/** Options of `save`, `insert` and `saveMany`. */
-export interface SaveOptions {
-  /**
-   * Time to live in seconds; `0` removes any expiry. Default: the entity's
-   * `ttl`, else the key keeps the expiry it already has (none for a new key).
-   */
-  readonly ttl?: number;
-}
+export type { SaveOptions } from './repository-steps.js';
+
+type WriteKeys = [DataKey, IndexKeys | undefined];
+export type { WaitForReplicas } from './record-writer.js';
 
 /** What a repository needs from the module (or from you, outside Nest). */
 export interface RepositoryContext {
@@ -51,35 +40,45 @@ export interface RepositoryContext {
   readonly waitForReplicas?: WaitForReplicas;
 }
 
-/** After each write, `WAIT` until `replicas` replicas confirm it, at most `timeoutMs`. */
-export interface WaitForReplicas {
-  readonly replicas: number;
-  /** Default: 1000 ms. */
-  readonly timeoutMs?: number;
-}
-
 /**
  * Reads and writes one entity class in Redis, sealing its `@Encrypted`
- * fields on every write path and opening them on every read.
+ * fields on every write path, opening them on every read, and keeping its
+ * blind indexes in step.
  */
 export class EncryptedRepository<T extends object> {
   readonly entity: EntitySchema<T>;
-  protected readonly client: ScriptedClient;
+  protected readonly client: RedisClient;
   protected readonly storage: RecordStorage;
   protected readonly keyRing: KeyRing;
   protected readonly keyPrefix: string;
   protected readonly legacyPlaintext: LegacyPlaintextPolicy;
-  protected readonly replication: Required<WaitForReplicas> | undefined;
+  protected readonly indexer: BlindIndexer;
+  protected readonly writer: RecordWriter;
 
   constructor(target: Class<T>, context: RepositoryContext) {
     this.entity = entitySchemaOf(target);
-    this.client = installScripts(context.client);
+    const client = installScripts(context.client);
+    this.client = client;
     this.keyRing = context.keyRing;
     this.keyPrefix = context.keyPrefix ?? '';
     this.legacyPlaintext = context.legacyPlaintext ?? 'reject';
-    const wait = context.waitForReplicas;
-    this.replication = wait && { replicas: wait.replicas, timeoutMs: wait.timeoutMs ?? 1000 };
     this.storage = this.entity.storage === 'json' ? new JsonStorage() : new HashStorage();
+    this.indexer = BlindIndexer.of(this.entity, this.keyPrefix, client);
+    if (this.indexer.enabled && typeof this.keyRing.indexKeys !== 'function') {
+      throw new ConfigurationError(
+        `${target.name} has blind indexes, but the key ring gives no index keys; use a key ring that implements indexKeys()`,
+      );
+    }
+    const wait = context.waitForReplicas;
+    const replication = wait && { replicas: wait.replicas, timeoutMs: wait.timeoutMs ?? 1000 };
+    this.writer = new RecordWriter(
+      client,
+      this.storage,
+      this.entity.storage,
+      this.indexer,
+      target.name,
+      replication,
+    );
   }
 
   /** The entity class. */
@@ -99,34 +98,32 @@ export class EncryptedRepository<T extends object> {
 
   /** Writes the entity, replacing any stored version. Resolves to the entity given. */
   async save(entity: T, options?: SaveOptions): Promise<T> {
-    await this.write(entity, options, 'save');
+    await this.writeOne(entity, options, 'save');
     return entity;
   }
 
   /** Writes the entity only if its id is new; throws `EntityExistsError` otherwise. */
   async insert(entity: T, options?: SaveOptions): Promise<T> {
-    if (!(await this.write(entity, options, 'insert'))) {
+    if (!(await this.writeOne(entity, options, 'insert'))) {
       throw new EntityExistsError(this.entity.schema.name, this.idOf(entity));
     }
     return entity;
   }
 
   /**
-   * Saves several entities in one round trip. If any entity cannot be sealed,
-   * nothing is written; a `BatchOperationError` names every failed item.
+   * Saves several entities in one round trip (per Cluster node). If any entity
+   * cannot be sealed, nothing is written; a `BatchOperationError` names every
+   * failed item.
    */
   async saveMany(entities: readonly T[], options?: SaveOptions): Promise<T[]> {
-    const ttl = this.ttlPlan(options);
-    const key = await this.sealingKey();
+    const ttl = ttlPlan(this.entity, options);
+    const [sealingKey, indexKeys] = await settled(this.writeKeys());
     const failures: BatchFailure[] = [];
-    const prepared = entities.map((entity, index) => {
+    const records = entities.map((entity, index) => {
       let id: string | undefined;
       try {
         id = this.idOf(entity);
-        return {
-          id,
-          encoded: this.storage.encode(this.encoder(id, key), this.entity.schema, entity),
-        };
+        return this.prepare(entity, id, sealingKey, indexKeys);
       } catch (error) {
         failures.push({ index, ...(id === undefined ? {} : { id }), error: error as Error });
         return undefined;
@@ -139,29 +136,21 @@ export class EncryptedRepository<T extends object> {
         entities.map(() => undefined),
       );
     }
-    const items = prepared as { id: string; encoded: string | string[] }[];
-    const replies = await perKey(
-      this.client,
-      items.map((item) => this.keyFor(item.id)),
-      (pipeline, redisKey, index) =>
-        this.storage.write(pipeline, redisKey, items[index]!.encoded, ttl, 'save'),
-    );
-    const results = replies.map(([error], index) => {
-      if (error === null) return entities[index];
-      failures.push({ index, id: items[index]!.id, error });
+    const outcomes = await this.writer.write(records as PreparedRecord[], ttl, 'save');
+    const results = outcomes.map((outcome, index) => {
+      if (!(outcome instanceof Error)) return entities[index];
+      failures.push({ index, id: records[index]!.id, error: outcome });
       return undefined;
     });
     if (failures.length > 0) throw new BatchOperationError<T>('saveMany', failures, results);
-    await this.confirmReplicated(items.map((item) => this.keyFor(item.id)));
     return [...entities];
   }
 
   /** The entity with this id, or `null` when there is none (nothing is decrypted then). */
   async findById(id: EntityId): Promise<T | null> {
     const normalized = this.normalizeId(id);
-    const stored = this.storage.fromReply(
-      await this.storage.read(this.client, this.keyFor(normalized)),
-    );
+    const reply = await this.storage.read(this.client, this.keyFor(normalized));
+    const stored = this.storage.fromReply(reply);
     return stored === undefined
       ? null
       : this.decode(normalized, stored, new OperationKeys(this.keyRing));
@@ -190,31 +179,57 @@ export class EncryptedRepository<T extends object> {
         failures.push({ index, error: error as Error });
       }
     });
-    const replies = await perKey(
-      this.client,
-      wanted.map((item) => this.keyFor(item.id)),
-      (pipeline, key) => this.storage.read(pipeline, key),
+    const keys = wanted.map((item) => this.keyFor(item.id));
+    const replies = await perKey(this.client, keys, (pipeline, key) =>
+      this.storage.read(pipeline, key),
     );
     const results: (T | null | undefined)[] = ids.map(() => undefined);
-    const keys = new OperationKeys(this.keyRing);
+    const operationKeys = new OperationKeys(this.keyRing);
     for (const [position, [error, reply]] of replies.entries()) {
       const { index, id } = wanted[position]!;
       try {
         if (error !== null) throw error;
         const stored = this.storage.fromReply(reply);
-        results[index] = stored === undefined ? null : await this.decode(id, stored, keys);
+        results[index] = stored === undefined ? null : await this.decode(id, stored, operationKeys);
       } catch (failure) {
         failures.push({ index, id, error: failure as Error });
       }
     }
     if (failures.length > 0) {
-      throw new BatchOperationError<T | null>(
-        'findMany',
-        failures.sort((a, b) => a.index - b.index),
-        results,
-      );
+      failures.sort((a, b) => a.index - b.index);
+      throw new BatchOperationError<T | null>('findMany', failures, results);
     }
     return results as (T | null)[];
+  }
+
+  /**
+   * Every entity whose blind-indexed `field` equals `value` (after the index's
+   * normalisation), ordered by id. Candidates from the index are opened and
+   * compared, so an entry left behind by an expired or changed entity is never
+   * returned (and is removed). Throws `NotIndexedError` for a field without index.
+   */
+  async findBy<K extends keyof T & string>(field: K, value: T[K]): Promise<T[]> {
+    const index = this.indexer.fields.get(field);
+    if (index === undefined) throw new NotIndexedError(`${this.entity.schema.name}.${field}`);
+    const candidates = await this.indexer.candidates(field, value, await this.lookupKeys());
+    const ids = [...new Set(candidates.map((candidate) => candidate.id))].sort();
+    const entities = await this.findMany(ids);
+    const matches = new Set<string>();
+    const found = entities.filter((entity, position): entity is T => {
+      const hit =
+        entity !== null &&
+        sameIndexedValue((entity as Record<string, unknown>)[field], value, index);
+      if (hit) matches.add(ids[position]!);
+      return hit;
+    });
+    const stale = candidates.filter((candidate) => !matches.has(candidate.id));
+    if (stale.length > 0) await this.indexer.removeStale(stale);
+    return found;
+  }
+
+  /** The first entity (by id) whose blind-indexed `field` equals `value`, or `null`. */
+  async findOneBy<K extends keyof T & string>(field: K, value: T[K]): Promise<T | null> {
+    return (await this.findBy(field, value))[0] ?? null;
   }
 
   /**
@@ -226,12 +241,7 @@ export class EncryptedRepository<T extends object> {
   async update(id: EntityId, changes: Partial<T>): Promise<T> {
     const normalized = this.normalizeId(id);
     const name = this.entity.schema.name;
-    if (typeof changes !== 'object' || changes === null || Array.isArray(changes)) {
-      throw new UnsupportedValueError(
-        `${name}.update()`,
-        'the changes must be an object of properties',
-      );
-    }
+    assertChanges(this.entity, changes);
     const newId: unknown = (changes as Record<string, unknown>)[this.entity.idProperty];
     if (newId !== undefined && this.normalizeId(newId) !== normalized) {
       throw new UnsupportedValueError(
@@ -239,43 +249,39 @@ export class EncryptedRepository<T extends object> {
         'update() cannot change the id; save the entity under the new id and delete the old one',
       );
     }
-    const encoder = this.encoder(normalized, await this.sealingKey());
-    const stored = await this.storage.update(
-      this.client,
-      this.keyFor(normalized),
+    const [sealingKey, indexKeys] = await settled(this.writeKeys());
+    const references = indexKeys ? this.indexer.references(indexKeys.current, changes, false) : [];
+    const key = this.keyFor(normalized);
+    const encoder = new RecordEncoder(scopeOf(this.entity, normalized), sealingKey);
+    const at = { entity: name, id: normalized, field: '(record)' };
+    const stored = await this.writer.update(
+      normalized,
+      key,
       encoder,
       this.entity.schema,
       changes,
-      {
-        entity: name,
-        id: normalized,
-        field: '(record)',
-      },
+      references,
+      at,
     );
     if (stored === undefined) throw new EntityNotFoundError(name, normalized);
-    if (stored === CONTENDED) throw new ConcurrentModificationError(name, normalized, 10);
-    await this.confirmReplicated([this.keyFor(normalized)]);
+    if (stored === CONTENDED) {
+      throw new ConcurrentModificationError(name, normalized, UPDATE_ATTEMPTS);
+    }
     return this.decode(normalized, stored, new OperationKeys(this.keyRing));
   }
 
   /** Deletes the entity; resolves to whether it existed. */
   async delete(id: EntityId): Promise<boolean> {
-    const key = this.keyOf(id);
-    const existed = (await this.client.del(key)) > 0;
-    await this.confirmReplicated([key]);
-    return existed;
+    return (await this.deleteMany([id])) > 0;
   }
 
   /** Deletes several entities; resolves to how many existed. */
   async deleteMany(ids: readonly EntityId[]): Promise<number> {
-    const keys = ids.map((id) => this.keyOf(id));
-    const replies = await perKey(this.client, keys, (pipeline, key) => pipeline.del(key));
-    const deleted = replies.reduce((count, [error, reply]) => {
-      if (error !== null) throw error;
-      return count + Number(reply);
-    }, 0);
-    await this.confirmReplicated(keys);
-    return deleted;
+    const normalized = ids.map((id) => this.normalizeId(id));
+    return this.writer.delete(
+      normalized,
+      normalized.map((id) => this.keyFor(id)),
+    );
   }
 
   /** Whether an entity with this id exists. */
@@ -306,41 +312,60 @@ export class EncryptedRepository<T extends object> {
     return this.normalizeId(id);
   }
 
-  private async write(
+  private async writeOne(
     entity: T,
     options: SaveOptions | undefined,
     mode: WriteMode,
   ): Promise<boolean> {
-    const ttl = this.ttlPlan(options);
+    const ttl = ttlPlan(this.entity, options);
     const id = this.idOf(entity);
-    const sealingKey = this.sealingKey();
-    const encoded = this.storage.encode(
-      this.encoder(id, sealingKey instanceof Promise ? await sealingKey : sealingKey),
-      this.entity.schema,
-      entity,
+    const keys = this.writeKeys();
+    const [sealingKey, indexKeys] = keys instanceof Promise ? await keys : keys;
+    const [outcome] = await this.writer.write(
+      [this.prepare(entity, id, sealingKey, indexKeys)],
+      ttl,
+      mode,
     );
-    const key = this.keyFor(id);
-    const done = written(await this.storage.write(this.client, key, encoded, ttl, mode));
-    if (done) await this.confirmReplicated([key]);
-    return done;
+    if (outcome instanceof Error) throw outcome;
+    return outcome === true;
   }
 
-  /** With `waitForReplicas`, waits until enough replicas hold the writes to `keys`. */
-  protected async confirmReplicated(keys: readonly string[]): Promise<void> {
-    if (this.replication === undefined || keys.length === 0) return;
-    const { replicas, timeoutMs } = this.replication;
-    const confirmed = await waitForReplicas(this.client, keys, replicas, timeoutMs);
-    if (confirmed < replicas) {
-      throw new ReplicationError(this.entity.schema.name, confirmed, replicas, timeoutMs);
-    }
+  private prepare(
+    entity: T,
+    id: string,
+    sealingKey: DataKey,
+    indexKeys: IndexKeys | undefined,
+  ): PreparedRecord {
+    const encoder = new RecordEncoder(scopeOf(this.entity, id), sealingKey);
+    return {
+      id,
+      key: this.keyFor(id),
+      encoded: this.storage.encode(encoder, this.entity.schema, entity),
+      references: indexKeys ? this.indexer.references(indexKeys.current, entity, true) : [],
+    };
+  }
+
+  /** The key that seals, and the index keys when the entity has indexes; a promise only when a ring answers with one. */
+  private writeKeys(): WriteKeys | Promise<WriteKeys> {
+    const sealingKey = this.keyRing.encryptionKey();
+    const indexKeys = this.indexer.enabled ? this.keyRing.indexKeys!() : undefined;
+    return sealingKey instanceof Promise || indexKeys instanceof Promise
+      ? Promise.all([sealingKey, indexKeys])
+      : [sealingKey, indexKeys];
+  }
+
+  private lookupKeys(): Promise<IndexKeys> {
+    return settled(this.keyRing.indexKeys!());
   }
 
   private decode(id: string, stored: unknown, keys: OperationKeys): T | Promise<T> {
-    const decoder = (operationKeys: OperationKeys) =>
-      new RecordDecoder(this.scope(id), operationKeys, this.legacyPlaintext);
     const entity = keys.run(
       (operationKeys) =>
-        this.storage.decode(decoder(operationKeys), this.entity.schema, stored) as T,
+        this.storage.decode(
+          new RecordDecoder(scopeOf(this.entity, id), operationKeys, this.legacyPlaintext),
+          this.entity.schema,
+          stored,
+        ) as T,
     );
     return entity instanceof Promise
       ? entity.then((done) => this.withId(done, id))
@@ -351,34 +376,5 @@ export class EncryptedRepository<T extends object> {
     const record = entity as Record<string, unknown>;
     if (record[this.entity.idProperty] === undefined) record[this.entity.idProperty] = id;
     return entity;
-  }
-
-  private encoder(id: string, key: DataKey): RecordEncoder {
-    return new RecordEncoder(this.scope(id), key);
-  }
-
-  private scope(id: string): RecordScope {
-    return {
-      entity: this.entity.schema.name,
-      keyspace: this.entity.keyspace,
-      id,
-      scope: recordScope(this.entity.keyspace, id),
-    };
-  }
-
-  private sealingKey(): DataKey | Promise<DataKey> {
-    return this.keyRing.encryptionKey();
-  }
-
-  private ttlPlan(options: SaveOptions | undefined): TtlPlan {
-    const ttl = options?.ttl;
-    if (ttl === undefined) return this.entity.ttlMs ?? 'keep';
-    if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
-      throw new UnsupportedValueError(
-        `${this.entity.schema.name} ttl`,
-        '`ttl` must be a number of seconds, or 0 for no expiry',
-      );
-    }
-    return ttl === 0 ? 'none' : Math.max(1, Math.round(ttl * 1000));
   }
 }

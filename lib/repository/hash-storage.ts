@@ -1,15 +1,17 @@
 import type { ChainableCommander } from 'ioredis';
+import type { ValueLocation } from '../errors/value-location.js';
 import type { ClassSchema } from '../metadata/class-schema.js';
-import type { RecordDecoder, RecordEncoder } from './record-codec.js';
-import type { EncryptedRedisCommands } from './redis-client.js';
-import { pairsToRecord } from './redis-client.js';
 import type {
+  CommandTarget,
+  IndexedUpdate,
   RecordStorage,
   ScriptedClient,
   TtlPlan,
+  UpdateResult,
   WriteMode,
-  CommandTarget,
 } from './record-storage.js';
+import type { RecordDecoder, RecordEncoder } from './record-codec.js';
+import { pairsToRecord, type EncryptedRedisCommands } from './redis-client.js';
 
 type Scripted = ChainableCommander & EncryptedRedisCommands;
 
@@ -51,8 +53,28 @@ export class HashStorage implements RecordStorage {
     encoder: RecordEncoder,
     schema: ClassSchema,
     changes: object,
-  ): Promise<Record<string, string> | undefined> {
-    const reply = await client.nerHashUpdate(key, ...encoder.hashFields(schema, changes));
-    return reply === null ? undefined : pairsToRecord(reply);
+    _at: ValueLocation,
+    indexed?: IndexedUpdate,
+  ): Promise<UpdateResult | undefined> {
+    const fields = encoder.hashFields(schema, changes);
+    if (indexed === undefined) {
+      const reply = await client.nerHashUpdate(key, ...fields);
+      return reply === null ? undefined : { stored: pairsToRecord(reply) };
+    }
+    const { book, references } = indexed;
+    const reply = await client.nerIndexedHashUpdate(
+      key,
+      book,
+      String(references.length / 2),
+      ...references,
+      ...fields,
+    );
+    if (reply === null) return undefined;
+    const [stored, [previousVersion, version], replaced] = reply;
+    return { stored: pairsToRecord(stored), index: { previousVersion, version, replaced } };
+  }
+
+  payload(encoded: string[]): string[] {
+    return encoded;
   }
 }

@@ -2,19 +2,28 @@ import { InvalidStoredValueError } from '../errors/invalid-stored-value.error.js
 import type { ValueLocation } from '../errors/value-location.js';
 import type { ClassSchema } from '../metadata/class-schema.js';
 import type { RecordDecoder, RecordEncoder } from './record-codec.js';
-import type {
-  RecordStorage,
-  ScriptedClient,
-  TtlPlan,
-  WriteMode,
-  CommandTarget,
+import {
+  CONTENDED,
+  type CommandTarget,
+  type IndexedUpdate,
+  type RecordStorage,
+  type ScriptedClient,
+  type TtlPlan,
+  type UpdateResult,
+  type WriteMode,
 } from './record-storage.js';
 
 /** How many times an update re-reads a record that changed under it. */
-const UPDATE_ATTEMPTS = 10;
+export const UPDATE_ATTEMPTS = 16;
+/** Upper bound of the random pause before the next attempt, in ms; doubles per attempt up to 64. */
+const FIRST_BACKOFF_MS = 2;
+const MAX_BACKOFF_MS = 64;
 
-/** Marker returned by `update` when every compare-and-set attempt lost a race. */
-export const CONTENDED = Symbol('contended');
+/** A random pause that spreads writers racing for one document apart. */
+function backoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
+}
 
 /**
  * One Redis string per entity holding a JSON document; sealed fields are
@@ -65,15 +74,37 @@ export class JsonStorage implements RecordStorage {
     schema: ClassSchema,
     changes: object,
     at: ValueLocation,
-  ): Promise<string | undefined | typeof CONTENDED> {
+    indexed?: IndexedUpdate,
+  ): Promise<UpdateResult | undefined | typeof CONTENDED> {
     const encoded = encoder.document(schema, changes, []);
     for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       const current = await client.get(key);
       if (current === null) return undefined;
       const next = JSON.stringify({ ...parseDocument(current, at), ...encoded });
-      if ((await client.nerCompareAndSet(key, current, next)) === 1) return next;
+      if (indexed === undefined) {
+        if ((await client.nerCompareAndSet(key, current, next)) === 1) return { stored: next };
+        continue;
+      }
+      const { book, references } = indexed;
+      const reply = await client.nerIndexedCompareAndSet(
+        key,
+        book,
+        current,
+        next,
+        String(references.length / 2),
+        ...references,
+      );
+      if (Number(reply[0]) === 1) {
+        const [, previousVersion, version, ...replaced] = reply;
+        return { stored: next, index: { previousVersion, version, replaced } };
+      }
     }
     return CONTENDED;
+  }
+
+  payload(encoded: string): string[] {
+    return [encoded];
   }
 }
 

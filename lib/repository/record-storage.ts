@@ -37,7 +37,9 @@ export interface RecordStorage {
   decode(decoder: RecordDecoder, schema: ClassSchema, stored: unknown): object;
   /**
    * Writes some fields of an existing record, keeping its expiry, and returns
-   * the whole stored record after the change, or `undefined` if it does not exist.
+   * the whole stored record after the change, or `undefined` if it does not
+   * exist. With `indexed`, the record's bookkeeping takes the references in the
+   * same atomic step and the result says what they replaced.
    */
   update(
     client: ScriptedClient,
@@ -46,8 +48,35 @@ export interface RecordStorage {
     schema: ClassSchema,
     changes: object,
     at: ValueLocation,
-  ): Promise<unknown>;
+    indexed?: IndexedUpdate,
+  ): Promise<UpdateResult | undefined | typeof CONTENDED>;
+  /** The arguments that carry an encoded record in the indexed write script. */
+  payload(encoded: string | string[]): string[];
 }
+
+/** Index references written together with an update. */
+export interface IndexedUpdate {
+  /** The entity's bookkeeping key. */
+  readonly book: string;
+  /** `[field, reference, ...]`; '' clears a field's reference. */
+  readonly references: readonly string[];
+}
+
+/** What an indexed script reports about the references it replaced. */
+export interface IndexReply {
+  readonly previousVersion: unknown;
+  readonly version: unknown;
+  readonly replaced: readonly unknown[];
+}
+
+/** The stored record after an update, and what its index references replaced. */
+export interface UpdateResult {
+  readonly stored: unknown;
+  readonly index?: IndexReply;
+}
+
+/** Marker returned by `update` when every compare-and-set attempt lost a race. */
+export const CONTENDED = Symbol('contended');
 
 /** Whether a write reply says the record was written. */
 export function written(reply: unknown): boolean {

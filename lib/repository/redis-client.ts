@@ -1,3 +1,11 @@
+import {
+  INDEX_ENTRY_REMOVE,
+  INDEX_REFRESH,
+  INDEXED_COMPARE_AND_SET,
+  INDEXED_DELETE,
+  INDEXED_HASH_UPDATE,
+  INDEXED_WRITE,
+} from '../indexes/index-scripts.js';
 import type { Cluster, Redis } from 'ioredis';
 
 /** A single-node (or Sentinel) client, or a Cluster client. */
@@ -13,6 +21,16 @@ export interface EncryptedRedisCommands {
   ): Promise<number>;
   nerHashUpdate(key: string, ...fields: string[]): Promise<string[] | null>;
   nerCompareAndSet(key: string, expected: string, next: string): Promise<number>;
+  nerIndexedWrite(key: string, book: string, ...args: string[]): Promise<string[]>;
+  nerIndexedHashUpdate(
+    key: string,
+    book: string,
+    ...args: string[]
+  ): Promise<[string[], [string, string], string[]] | null>;
+  nerIndexedCompareAndSet(key: string, book: string, ...args: string[]): Promise<string[]>;
+  nerIndexedDelete(key: string, book: string): Promise<(number | string)[]>;
+  nerIndexEntryRemove(entry: string, id: string, version: string): Promise<number>;
+  nerIndexRefresh(key: string, book: string, ...args: string[]): Promise<string[]>;
 }
 
 const HSET_IN_CHUNKS = (firstArg: number) => `
@@ -54,16 +72,23 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
 return 1`;
 
-const SCRIPTS = {
-  nerHashWrite: HASH_WRITE,
-  nerHashUpdate: HASH_UPDATE,
-  nerCompareAndSet: COMPARE_AND_SET,
-} as const;
+/** Each script with the number of keys it takes. */
+const SCRIPTS: Record<keyof EncryptedRedisCommands, readonly [lua: string, keys: number]> = {
+  nerHashWrite: [HASH_WRITE, 1],
+  nerHashUpdate: [HASH_UPDATE, 1],
+  nerCompareAndSet: [COMPARE_AND_SET, 1],
+  nerIndexedWrite: [INDEXED_WRITE, 2],
+  nerIndexedHashUpdate: [INDEXED_HASH_UPDATE, 2],
+  nerIndexedCompareAndSet: [INDEXED_COMPARE_AND_SET, 2],
+  nerIndexedDelete: [INDEXED_DELETE, 2],
+  nerIndexEntryRemove: [INDEX_ENTRY_REMOVE, 1],
+  nerIndexRefresh: [INDEX_REFRESH, 2],
+};
 
 /** Defines the library's Lua commands on the client (EVALSHA with EVAL fallback, pipelines too). */
 export function installScripts(client: RedisClient): RedisClient & EncryptedRedisCommands {
-  for (const [name, lua] of Object.entries(SCRIPTS)) {
-    client.defineCommand(name, { numberOfKeys: 1, lua });
+  for (const [name, [lua, numberOfKeys]] of Object.entries(SCRIPTS)) {
+    client.defineCommand(name, { numberOfKeys, lua });
   }
   return client as RedisClient & EncryptedRedisCommands;
 }

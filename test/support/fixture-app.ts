@@ -3,6 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import type { Redis } from 'ioredis';
 import {
   EncryptedRedisModule,
+  EncryptedRedisService,
   getEncryptedRepositoryToken,
   type EncryptedRedisModuleOptions,
   type EncryptedRepository,
@@ -53,6 +54,8 @@ export async function startFixtureApp(
     repository: <T extends object>(entity: Class<T>) =>
       module.get<EncryptedRepository<T>>(getEncryptedRepositoryToken(entity)),
     close: async () => {
+      // Schemas are published in the background at startup; let them land before cleaning.
+      await module.get(EncryptedRedisService).schemasPublished();
       await cleanPrefix(raw, prefix);
       await raw.quit();
       await module.close();

@@ -17,8 +17,8 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, '\\$&');
 }
 
-/** Keys under a prefix (SCAN, never KEYS). */
-export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+/** Every key under a prefix, the library's `__ner:` bookkeeping keys included (SCAN, never KEYS). */
+export async function allKeysUnder(client: Redis, prefix: string): Promise<string[]> {
   const found: string[] = [];
   let cursor = '0';
   do {
@@ -29,8 +29,17 @@ export async function keysUnder(client: Redis, prefix: string): Promise<string[]
   return found;
 }
 
+/**
+ * The data keys under a prefix: every key except the library's bookkeeping
+ * keys (`<prefix>__ner:schema`, job checkpoints), which the module writes on its own.
+ */
+export async function keysUnder(client: Redis, prefix: string): Promise<string[]> {
+  const bookkeeping = `${prefix}__ner:`;
+  return (await allKeysUnder(client, prefix)).filter((key) => !key.startsWith(bookkeeping));
+}
+
 /** Deletes every key under a prefix. */
 export async function cleanPrefix(client: Redis, prefix: string): Promise<void> {
-  const keys = await keysUnder(client, prefix);
+  const keys = await allKeysUnder(client, prefix);
   for (let i = 0; i < keys.length; i += 500) await client.unlink(...keys.slice(i, i + 500));
 }
