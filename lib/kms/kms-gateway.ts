@@ -79,7 +79,18 @@ export class KmsGateway {
     wrapped: WrappedKey,
     context: EncryptionContext,
   ): Promise<DataKey> {
-    const answer = await this.call('Decrypt', dataKeyId, () =>
+    const answer = await this.decrypt(dataKeyId, wrapped, context);
+    try {
+      const plaintext = required(answer.Plaintext, 'Plaintext', 'Decrypt', dataKeyId);
+      return this.dataKey(dataKeyId, plaintext, 'Decrypt');
+    } finally {
+      zero(answer.Plaintext);
+    }
+  }
+
+  /** `Decrypt` of a wrapped data key under the context it was generated with. */
+  private decrypt(dataKeyId: string, wrapped: WrappedKey, context: EncryptionContext) {
+    return this.call('Decrypt', dataKeyId, () =>
       this.client.send(
         new DecryptCommand({
           CiphertextBlob: wrapped.blob,
@@ -88,12 +99,6 @@ export class KmsGateway {
         }),
       ),
     );
-    try {
-      const plaintext = required(answer.Plaintext, 'Plaintext', 'Decrypt', dataKeyId);
-      return this.dataKey(dataKeyId, plaintext, 'Decrypt');
-    } finally {
-      zero(answer.Plaintext);
-    }
   }
 
   /** Wraps a data key again under `destinationKeyId` with `ReEncrypt`; it never leaves KMS in clear. */
@@ -133,15 +138,7 @@ export class KmsGateway {
     context: EncryptionContext,
     destinationKeyId: string,
   ): Promise<WrappedKey> {
-    const opened = await this.call('Decrypt', dataKeyId, () =>
-      this.client.send(
-        new DecryptCommand({
-          CiphertextBlob: wrapped.blob,
-          KeyId: wrapped.kmsKeyArn,
-          EncryptionContext: { ...context },
-        }),
-      ),
-    );
+    const opened = await this.decrypt(dataKeyId, wrapped, context);
     try {
       const plaintext = required(opened.Plaintext, 'Plaintext', 'Decrypt', dataKeyId);
       const answer = await this.call('Encrypt', dataKeyId, () =>

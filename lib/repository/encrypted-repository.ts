@@ -15,10 +15,10 @@ import { entitySchemaOf, type EntitySchema } from '../metadata/entity-schema.js'
 import { HashStorage } from './hash-storage.js';
 import { JsonStorage, UPDATE_ATTEMPTS } from './json-storage.js';
 import { OperationKeys } from './operation-keys.js';
-import { RecordDecoder, RecordEncoder, type LegacyPlaintextPolicy } from './record-codec.js';
+import { RecordEncoder, type LegacyPlaintextPolicy } from './record-codec.js';
+import { RecordReader } from './record-reader.js';
 import { CONTENDED, type RecordStorage, type WriteMode } from './record-storage.js';
 import { RecordWriter, type PreparedRecord, type WaitForReplicas } from './record-writer.js';
-import { perKey } from './redis-batch.js';
 import { installScripts, type RedisClient } from './redis-client.js';
 import { entityKey, normalizeId, type EntityId } from './redis-keys.js';
 import { assertChanges, scopeOf, settled, ttlPlan, type SaveOptions } from './repository-steps.js';
@@ -54,6 +54,7 @@ export class EncryptedRepository<T extends object> {
   protected readonly legacyPlaintext: LegacyPlaintextPolicy;
   protected readonly indexer: BlindIndexer;
   protected readonly writer: RecordWriter;
+  protected readonly reader: RecordReader<T>;
 
   constructor(target: Class<T>, context: RepositoryContext) {
     this.entity = entitySchemaOf(target);
@@ -71,6 +72,13 @@ export class EncryptedRepository<T extends object> {
     }
     const wait = context.waitForReplicas;
     const replication = wait && { replicas: wait.replicas, timeoutMs: wait.timeoutMs ?? 1000 };
+    this.reader = new RecordReader(
+      this.entity,
+      client,
+      this.storage,
+      this.keyRing,
+      this.legacyPlaintext,
+    );
     this.writer = new RecordWriter(
       client,
       this.storage,
@@ -149,11 +157,7 @@ export class EncryptedRepository<T extends object> {
   /** The entity with this id, or `null` when there is none (nothing is decrypted then). */
   async findById(id: EntityId): Promise<T | null> {
     const normalized = this.normalizeId(id);
-    const reply = await this.storage.read(this.client, this.keyFor(normalized));
-    const stored = this.storage.fromReply(reply);
-    return stored === undefined
-      ? null
-      : this.decode(normalized, stored, new OperationKeys(this.keyRing));
+    return this.reader.read(normalized, this.keyFor(normalized));
   }
 
   /** The entity with this id; throws `EntityNotFoundError` when there is none. */
@@ -170,31 +174,18 @@ export class EncryptedRepository<T extends object> {
    * `BatchOperationError` names each failure and carries the other results.
    */
   async findMany(ids: readonly EntityId[]): Promise<(T | null)[]> {
-    const failures: BatchFailure[] = [];
-    const wanted: { index: number; id: string }[] = [];
+    const invalid: BatchFailure[] = [];
+    const wanted: { index: number; id: string; key: string }[] = [];
     ids.forEach((id, index) => {
       try {
-        wanted.push({ index, id: this.normalizeId(id) });
+        const normalized = this.normalizeId(id);
+        wanted.push({ index, id: normalized, key: this.keyFor(normalized) });
       } catch (error) {
-        failures.push({ index, error: error as Error });
+        invalid.push({ index, error: error as Error });
       }
     });
-    const keys = wanted.map((item) => this.keyFor(item.id));
-    const replies = await perKey(this.client, keys, (pipeline, key) =>
-      this.storage.read(pipeline, key),
-    );
-    const results: (T | null | undefined)[] = ids.map(() => undefined);
-    const operationKeys = new OperationKeys(this.keyRing);
-    for (const [position, [error, reply]] of replies.entries()) {
-      const { index, id } = wanted[position]!;
-      try {
-        if (error !== null) throw error;
-        const stored = this.storage.fromReply(reply);
-        results[index] = stored === undefined ? null : await this.decode(id, stored, operationKeys);
-      } catch (failure) {
-        failures.push({ index, id, error: failure as Error });
-      }
-    }
+    const { results, failures } = await this.reader.readMany(wanted, ids.length);
+    failures.push(...invalid);
     if (failures.length > 0) {
       failures.sort((a, b) => a.index - b.index);
       throw new BatchOperationError<T | null>('findMany', failures, results);
@@ -267,7 +258,7 @@ export class EncryptedRepository<T extends object> {
     if (stored === CONTENDED) {
       throw new ConcurrentModificationError(name, normalized, UPDATE_ATTEMPTS);
     }
-    return this.decode(normalized, stored, new OperationKeys(this.keyRing));
+    return this.reader.decode(normalized, stored, new OperationKeys(this.keyRing));
   }
 
   /** Deletes the entity; resolves to whether it existed. */
@@ -356,25 +347,5 @@ export class EncryptedRepository<T extends object> {
 
   private lookupKeys(): Promise<IndexKeys> {
     return settled(this.keyRing.indexKeys!());
-  }
-
-  private decode(id: string, stored: unknown, keys: OperationKeys): T | Promise<T> {
-    const entity = keys.run(
-      (operationKeys) =>
-        this.storage.decode(
-          new RecordDecoder(scopeOf(this.entity, id), operationKeys, this.legacyPlaintext),
-          this.entity.schema,
-          stored,
-        ) as T,
-    );
-    return entity instanceof Promise
-      ? entity.then((done) => this.withId(done, id))
-      : this.withId(entity, id);
-  }
-
-  private withId(entity: T, id: string): T {
-    const record = entity as Record<string, unknown>;
-    if (record[this.entity.idProperty] === undefined) record[this.entity.idProperty] = id;
-    return entity;
   }
 }
