@@ -5,14 +5,22 @@
  * Timings are reported, never asserted: the exit code is 0 whether or not a
  * goal is met, 1 on an error, 2 on a bad command line, 130 when interrupted.
  */
+import { clusterBenchmark } from './cluster.bench.js';
 import { coreBenchmark } from './core.bench.js';
+import { findByBenchmark } from './find-by.bench.js';
 import { kmsBenchmark } from './kms.bench.js';
 import { reencryptBenchmark } from './reencrypt.bench.js';
 import type { Benchmark, BenchReport } from './harness/benchmark.js';
 import { parseCommandLine, USAGE, type CommandLine } from './harness/cli-options.js';
 import { renderReport } from './harness/report-table.js';
 
-const BENCHMARKS: readonly Benchmark[] = [coreBenchmark, kmsBenchmark, reencryptBenchmark];
+const BENCHMARKS: readonly Benchmark[] = [
+  coreBenchmark,
+  kmsBenchmark,
+  reencryptBenchmark,
+  findByBenchmark,
+  clusterBenchmark,
+];
 
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
