@@ -39,6 +39,7 @@ export class EncryptedRedisService
   private readonly logger = new Logger('EncryptedRedis');
   readonly #repositories = new Map<Class, EncryptedRepository<object>>();
   readonly #tokens = new Map<string, Class>();
+  readonly #keyspaces = new Map<string, Class>();
   /** Entities whose schema waits for the application to start; `undefined` once it has. */
   #unpublished: Class[] | undefined = [];
   readonly #publications: Promise<void>[] = [];
@@ -75,6 +76,14 @@ export class EncryptedRedisService
         legacyPlaintext: this.options.legacyPlaintext ?? 'reject',
         ...(this.options.waitForReplicas ? { waitForReplicas: this.options.waitForReplicas } : {}),
       });
+      const sameKeyspace = this.#keyspaces.get(repository.keyspace);
+      if (sameKeyspace !== undefined && sameKeyspace !== entity) {
+        throw new ConfigurationError(
+          `${sameKeyspace.name} and ${entity.name} both use the keyspace "${repository.keyspace}"; ` +
+            'give each entity class its own @RedisEntity name',
+        );
+      }
+      this.#keyspaces.set(repository.keyspace, entity);
       this.#tokens.set(token, entity);
       this.#repositories.set(entity, repository);
       if (this.#unpublished === undefined) this.#startPublishing(entity);

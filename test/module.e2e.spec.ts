@@ -11,6 +11,7 @@ import {
   ENCRYPTED_REDIS_CLIENT,
   InjectEncryptedRedisClient,
   InjectEncryptedRepository,
+  LocalKeyRing,
   RedisEntity,
   type EncryptedRedisModuleOptions,
   type EncryptedRedisOptionsFactory,
@@ -124,6 +125,19 @@ describe('EncryptedRedisModule', () => {
     await own.quit();
   });
 
+  it('connects to the default Redis when no connection is given', async () => {
+    const module = await boot(
+      EncryptedRedisModule.forRoot({ keyPrefix: prefix, keys: singleKey() }),
+    );
+    expect(await module.get(NotesService).notes.exists('x')).toBe(false);
+    await module.close();
+    const undefinedUrl = await boot(
+      EncryptedRedisModule.forRoot({ connection: undefined, keyPrefix: prefix, keys: singleKey() }),
+    );
+    expect(await undefinedUrl.get(NotesService).notes.exists('x')).toBe(false);
+    await undefinedUrl.close();
+  });
+
   it('accepts ioredis options as the connection', async () => {
     const { port, hostname } = new URL(REDIS_URL);
     const module = await boot(
@@ -210,5 +224,23 @@ describe('EncryptedRedisModule', () => {
     };
     service.getRepository(make());
     expect(() => service.getRepository(make())).toThrow(ConfigurationError);
+  });
+
+  it('refuses two entity classes sharing one keyspace', () => {
+    const service = new EncryptedRedisService(
+      { client: raw, owned: false },
+      { keyRing: new LocalKeyRing(singleKey()), owned: true },
+      {},
+    );
+    @RedisEntity('mod-shared')
+    class First {
+      id!: string;
+    }
+    @RedisEntity('mod-shared')
+    class Second {
+      id!: string;
+    }
+    service.getRepository(First);
+    expect(() => service.getRepository(Second)).toThrow(/First and Second both use the keyspace/);
   });
 });

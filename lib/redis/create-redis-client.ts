@@ -13,6 +13,7 @@ export interface RedisConnectionHandle {
 }
 
 function isClient(connection: unknown): connection is RedisClient {
+  if (typeof connection !== 'object' || connection === null) return false;
   const candidate = connection as Partial<Record<'pipeline' | 'defineCommand' | 'quit', unknown>>;
   return (
     typeof candidate.pipeline === 'function' &&
