@@ -157,6 +157,11 @@ describe.each(['hash', 'json'] as const)('EncryptedRepository with %s storage', 
     await expect(tokens.save({ id: 't1', value: 'v' }, { ttl: -1 })).rejects.toBeInstanceOf(
       UnsupportedValueError,
     );
+    await tokens.delete('t-huge');
+    await expect(tokens.save({ id: 't-huge', value: 'v' }, { ttl: 1e20 })).rejects.toBeInstanceOf(
+      UnsupportedValueError,
+    );
+    expect(await tokens.exists('t-huge')).toBe(false);
   });
 
   it('keeps an existing expiry when an entity without a default ttl is saved again', async () => {

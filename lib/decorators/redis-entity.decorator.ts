@@ -31,8 +31,14 @@ export function RedisEntity(name: string, options: RedisEntityOptions = {}): Cla
     if (options.storage !== undefined && options.storage !== 'hash' && options.storage !== 'json') {
       throw new EntityDefinitionError(where, "`storage` must be 'hash' or 'json'");
     }
-    if (options.ttl !== undefined && !(Number.isFinite(options.ttl) && options.ttl > 0)) {
-      throw new EntityDefinitionError(where, '`ttl` must be a positive number of seconds');
+    if (
+      options.ttl !== undefined &&
+      !(Number.isFinite(options.ttl) && options.ttl > 0 && options.ttl <= 2 ** 31 - 1)
+    ) {
+      throw new EntityDefinitionError(
+        where,
+        '`ttl` must be a positive number of seconds, at most 2147483647',
+      );
     }
     metadataStorage.setEntity(target as unknown as Class, { name, options: { ...options } });
   };

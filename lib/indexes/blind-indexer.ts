@@ -5,7 +5,8 @@ import type { EntitySchema } from '../metadata/entity-schema.js';
 import { perKey } from '../repository/redis-batch.js';
 import type { EncryptedRedisCommands, RedisClient } from '../repository/redis-client.js';
 import type { ResolvedBlindIndex } from './blind-index-options.js';
-import { blindIndexToken } from './blind-index-token.js';
+import { blindIndexToken, indexableBytes } from './blind-index-token.js';
+import { UnsupportedValueError } from '../errors/unsupported-value.error.js';
 import { bookkeepingKey, indexEntryKey, tokenReference, VERSION_FIELD } from './index-key-names.js';
 
 type Scripted = RedisClient & EncryptedRedisCommands;
@@ -24,6 +25,8 @@ export interface IndexChange {
 /** A keyspace and its indexed fields, from an entity class or a published schema. */
 export interface IndexedKeyspace {
   readonly keyspace: string;
+  /** Entity class name, for messages; the keyspace when unknown. */
+  readonly entity?: string;
   readonly storage: StorageKind;
   readonly fields: ReadonlyMap<string, ResolvedBlindIndex>;
 }
@@ -68,7 +71,7 @@ export class BlindIndexer {
       entity.schema.indexedFieldNames.map((name) => [name, entity.schema.field(name).index!]),
     );
     return new BlindIndexer(
-      { keyspace: entity.keyspace, storage: entity.storage, fields },
+      { keyspace: entity.keyspace, entity: entity.schema.name, storage: entity.storage, fields },
       keyPrefix,
       client,
     );
@@ -102,6 +105,16 @@ export class BlindIndexer {
     for (const field of this.fields.keys()) {
       const value: unknown = (values as Record<string, unknown>)[field];
       if (value === undefined && !allFields) continue;
+      if (
+        value !== undefined &&
+        value !== null &&
+        indexableBytes(value, this.fields.get(field)!) === undefined
+      ) {
+        throw new UnsupportedValueError(
+          `${this.target.entity ?? this.target.keyspace}.${field}`,
+          'a blind-indexed field holds a single value (string, number, boolean, Date, Buffer or bigint), not an object or array',
+        );
+      }
       pairs.push(field, value === undefined ? '' : this.reference(key, field, value));
     }
     return pairs;

@@ -52,6 +52,23 @@ function isShapeDeclared(type: DeclaredType): boolean {
   return type.kind === 'class' || (type.kind === 'array' && type.element !== undefined);
 }
 
+/** Whether a value fits a declared scalar type; other declarations accept any value. */
+function matchesDeclaredScalar(declared: DeclaredType, value: unknown): boolean {
+  switch (declared.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'bigint':
+      return typeof value === declared.kind;
+    case 'date':
+      return value instanceof Date;
+    case 'bytes':
+      return value instanceof Uint8Array;
+    default:
+      return true;
+  }
+}
+
 /**
  * Turns entities into what Redis stores, sealing every `@Encrypted` field at
  * every depth. One encoder serves one record.
@@ -102,6 +119,9 @@ export class RecordEncoder {
       tag = ValueTag.Declared;
       body = Buffer.from(JSON.stringify(this.clear(field.declared, value, path)), 'utf8');
     } else {
+      if (value !== null && !matchesDeclaredScalar(field.declared, value)) {
+        this.mismatch(field.declared, value, path);
+      }
       const scalar = encodeScalar(value);
       if (scalar !== undefined) {
         if (value instanceof Date && Number.isNaN(value.getTime()))

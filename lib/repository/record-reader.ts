@@ -1,4 +1,5 @@
 import type { BatchFailure } from '../errors/batch-operation.error.js';
+import { IntegrityError } from '../errors/integrity.error.js';
 import type { KeyRing } from '../keys/key-ring.interface.js';
 import type { EntitySchema } from '../metadata/entity-schema.js';
 import { OperationKeys } from './operation-keys.js';
@@ -71,9 +72,26 @@ export class RecordReader<T extends object> {
       : this.withId(entity, id);
   }
 
+  /**
+   * Sets the id from the key when the record holds none, and refuses a record
+   * whose stored id names another entity: its sealed fields open only for
+   * the id in the key, so returning another id would misattribute them.
+   */
   private withId(entity: T, id: string): T {
+    const property = this.entity.idProperty;
     const record = entity as Record<string, unknown>;
-    if (record[this.entity.idProperty] === undefined) record[this.entity.idProperty] = id;
+    const stored = record[property];
+    if (stored === undefined) {
+      record[property] = id;
+    } else if (
+      (typeof stored !== 'string' && typeof stored !== 'number') ||
+      String(stored) !== id
+    ) {
+      throw new IntegrityError(
+        { entity: this.entity.schema.name, id, field: property },
+        'the stored id differs from the id in the key',
+      );
+    }
     return entity;
   }
 }

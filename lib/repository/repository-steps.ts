@@ -13,14 +13,17 @@ export interface SaveOptions {
   readonly ttl?: number;
 }
 
+/** Longest time to live accepted, in seconds (about 68 years): far inside what Redis can store. */
+export const MAX_TTL_SECONDS = 2 ** 31 - 1;
+
 /** What a write does with the key's expiry, from the options and the entity's default. */
 export function ttlPlan(entity: EntitySchema, options: SaveOptions | undefined): TtlPlan {
   const ttl = options?.ttl;
   if (ttl === undefined) return entity.ttlMs ?? 'keep';
-  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0) {
+  if (typeof ttl !== 'number' || !Number.isFinite(ttl) || ttl < 0 || ttl > MAX_TTL_SECONDS) {
     throw new UnsupportedValueError(
       `${entity.schema.name} ttl`,
-      '`ttl` must be a number of seconds, or 0 for no expiry',
+      `\`ttl\` must be a number of seconds up to ${MAX_TTL_SECONDS}, or 0 for no expiry`,
     );
   }
   return ttl === 0 ? 'none' : Math.max(1, Math.round(ttl * 1000));

@@ -113,6 +113,15 @@ describe.each([
     });
   });
 
+  describe('F02 a record whose clear id was changed', () => {
+    it('raises an integrity error instead of returning its sealed fields under another id', async () => {
+      await writeStoredField(app.raw, users, 'u1', 'id', 'u2');
+      const error = await rejectionOf(users.findById('u1'));
+      expect(error).toBeInstanceOf(IntegrityError);
+      expect(error).toMatchObject({ id: 'u1', field: 'id' });
+    });
+  });
+
   describe('F03 plaintext in a sealed field', () => {
     it('raises not-encrypted for clear words of every initial letter, never a damaged-envelope error', async () => {
       const words = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'].map(

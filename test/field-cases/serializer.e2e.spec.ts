@@ -105,6 +105,8 @@ describe.each(['hash', 'json'] as const)('serializer field cases with %s storage
     ['an invalid Date', { born: new Date('nope') }],
     ['a Date in an undeclared clear field', { extra: new Date() }],
     ['a string where a Date is declared', { createdAt: '2024-01-01' }],
+    ['a string in a sealed Date field', { born: '1990-05-01' }],
+    ['a Date in a sealed Buffer field', { photo: new Date() }],
   ])('F05 refuses %s when saved, and writes nothing', async (_name, fields) => {
     const profiles = app.repository(Profile);
     const id = `bad-${Math.random()}`;

@@ -4,6 +4,7 @@ import {
   EntityDefinitionError,
   NotIndexedError,
   RedisEntity,
+  UnsupportedValueError,
   type EncryptedRepository,
 } from '../../lib/index.js';
 import { startFixtureApp, type FixtureApp } from '../support/fixture-app.js';
@@ -19,6 +20,7 @@ function entity(storage: 'hash' | 'json') {
     @Encrypted({ index: true }) country?: string;
     @Encrypted({ index: { bytes: 2 } }) team?: number;
     @Encrypted() ssn?: string;
+    @Encrypted({ index: true }) label?: string | number | object;
   }
   return User;
 }
@@ -101,6 +103,16 @@ describe.each(['hash', 'json'] as const)('blind indexes with %s storage', (stora
     await users.saveMany(Array.from({ length: 300 }, (_, i) => user(`t${i}`, { team: i })));
     for (const team of [0, 7, 299])
       expect(ids(await users.findBy('team', team))).toEqual([`t${team}`]);
+  });
+
+  it('refuses an object in an indexed field when saved, and writes nothing', async () => {
+    const error = await rejectionOf(users.save(user('h1', { label: { a: 1 } })));
+    expect(error).toBeInstanceOf(UnsupportedValueError);
+    expect(error.message).toContain(`${User.name}.label`);
+    expect(await users.exists('h1')).toBe(false);
+    await users.save(user('h2', { label: 7 }));
+    expect(ids(await users.findBy('label', 7))).toEqual(['h2']);
+    expect(ids(await users.findBy('label', '7'))).toEqual([]);
   });
 
   it('refuses findBy on a field without an index, saying how to add one', async () => {
