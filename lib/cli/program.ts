@@ -4,6 +4,7 @@ import { ErrorCode } from '../errors/error-codes.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { CliError, ExitCode } from './exit-codes.js';
 import { registerKeysCommands } from './keys.command.js';
+import { packageVersion } from './package-version.js';
 import { registerKmsCommands } from './kms.command.js';
 import { registerReencryptCommand } from './reencrypt.command.js';
 import { registerStatusCommand } from './status.command.js';
@@ -12,6 +13,7 @@ import { registerStatusCommand } from './status.command.js';
 export function buildProgram(io: CliIo = processIo): Command {
   const program = new Command('encrypted-redis')
     .description('Keys, rotation, re-encryption and status for nest-encrypted-redis data')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({

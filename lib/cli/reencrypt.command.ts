@@ -58,6 +58,12 @@ async function runReencrypt(flags: ReencryptFlags, io: CliIo): Promise<void> {
       onProgress: (update) => progress.update(update),
     });
     progress.stop(report.outcome !== 'interrupted');
+    if (report.keys.entities === 0) {
+      io.err(
+        `warning: no entity was found under the prefix "${context.prefix}"; check --prefix ` +
+          '(ENCRYPTED_REDIS_PREFIX) and --keyspace',
+      );
+    }
     if (flags.json === true) io.out(JSON.stringify(report, null, 2));
     else for (const line of reencryptReportText(report)) io.out(line);
     if (report.outcome === 'interrupted') {

@@ -62,7 +62,12 @@ export function reencryptReportText(report: ReencryptReport): string[] {
   const dry = report.dryRun;
   const { keys, values, concurrent } = report;
   const rows: [string, string][] = [
-    ['outcome', OUTCOME_TEXT[report.outcome]],
+    [
+      'outcome',
+      dry && report.outcome === 'complete'
+        ? 'dry run complete: the counts below are what a real run would do'
+        : OUTCOME_TEXT[report.outcome],
+    ],
     ['primary key', report.primaryKeyId],
     ['resumed', report.resumed ? `yes (the job started ${report.startedAt})` : 'no'],
     ...(report.restartedBecause
@@ -122,7 +127,9 @@ export function statusReportText(report: StatusReport): string[] {
   ]);
   const verdict =
     report.allUnderPrimary === undefined
-      ? 'no key ring configured: key ids are not compared with a primary'
+      ? report.primaryKeyId === undefined && report.keyRingConfigured
+        ? 'the key ring names no single primary key (a KMS ring seals under a data key per process)'
+        : 'no key ring configured: key ids are not compared with a primary'
       : report.allUnderPrimary
         ? `every value is under the primary key ${report.primaryKeyId}`
         : `NOT every value is under the primary key ${report.primaryKeyId}`;
@@ -139,7 +146,9 @@ export function statusReportText(report: StatusReport): string[] {
     `Plaintext in sealed fields: ${report.plaintext}`,
     `Unopenable: ${report.unopenable.total} (by reason: ${counts(report.unopenable.byReason)})`,
     report.verified
-      ? 'Verified: every value was opened.'
+      ? report.unopenable.total === 0
+        ? 'Verified: every value was opened.'
+        : `Verified: every value was tried; ${report.unopenable.total} did not open (listed below).`
       : 'Not verified: envelope headers were read, nothing was decrypted, and values nested inside sealed values were not counted (use --verify).',
     verdict,
     ...problemLines(report.problems, report.problemsOmitted),

@@ -24,6 +24,13 @@ async function runStatus(flags: StatusFlags, io: CliIo): Promise<void> {
     });
     if (flags.json === true) io.out(JSON.stringify(report, null, 2));
     else for (const line of statusReportText(report)) io.out(line);
+    if (flags.check === true && report.keys.entities === 0) {
+      throw new CliError(
+        `no entity was found under the prefix "${context.prefix}"; nothing was checked. ` +
+          'Check --prefix (ENCRYPTED_REDIS_PREFIX) and --keyspace',
+        ExitCode.Partial,
+      );
+    }
     if (flags.check === true && report.allUnderPrimary !== true) {
       throw new CliError(
         `not every value is under the primary key ${report.primaryKeyId ?? ''}`.trimEnd(),

@@ -41,6 +41,8 @@ export interface KeyIdStatus {
 /** What `status` found under a prefix. Holds key ids and key names, never values. */
 export interface StatusReport {
   readonly verified: boolean;
+  /** Whether a key ring was given (keys or KMS configured). */
+  readonly keyRingConfigured: boolean;
   readonly primaryKeyId: string | undefined;
   readonly keys: { scanned: number; entities: number; other: number; missing: number };
   readonly keyspaces: readonly { keyspace: string; keys: number; schema: boolean }[];
@@ -155,6 +157,7 @@ export async function collectStatus(options: StatusOptions): Promise<StatusRepor
     .map(([keyId, values]) => ({ keyId, values, state: stateOf(keyId, ring) }));
   return {
     verified: verify,
+    keyRingConfigured: ring !== undefined,
     primaryKeyId,
     keys,
     keyspaces: [...perKeyspace.entries()]

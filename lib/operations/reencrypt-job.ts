@@ -1,7 +1,8 @@
 import { IndexRebuilder, type IndexRebuildCounts } from '../indexes/index-rebuilder.js';
 import { installScripts } from '../repository/redis-client.js';
 import { OperationOptionsError } from '../errors/operation-options.error.js';
-import type { DataKey } from '../keys/data-key.js';
+import { randomBytes } from 'node:crypto';
+import { DataKey } from '../keys/data-key.js';
 import type { KeyRing } from '../keys/key-ring.interface.js';
 import { BatchRewriter } from './batch-rewriter.js';
 import { scanEntityRecords, type ScanBatch } from './entity-scan.js';
@@ -71,6 +72,7 @@ export class ReencryptJob {
   protected readonly maxProblems: number;
   protected readonly keysPerSecond: number | undefined;
   readonly #keys: JobKeys;
+  #dryRunKey: DataKey | undefined;
 
   constructor(protected readonly options: ReencryptOptions) {
     this.prefix = options.keyPrefix ?? '';
@@ -100,7 +102,7 @@ export class ReencryptJob {
   async run(): Promise<ReencryptReport> {
     const startedMs = performance.now();
     const { client, dryRun = false, signal } = this.options;
-    const sealingKey = await this.options.keyRing.encryptionKey();
+    const sealingKey = await this.sealingKey();
     const settings: JobSettings = {
       sealing: this.options.keyRing.sealingIdentity?.() ?? sealingKey.id,
       adoptPlaintext: this.options.adoptPlaintext === true,
@@ -161,6 +163,7 @@ export class ReencryptJob {
         unopenable: totals.values.unopenable,
       });
     }
+    this.#dryRunKey?.destroy();
     const interrupted = nodes.some((node) => checkpoint.cursors.get(node.id) !== 'done');
     if (!dryRun && !interrupted) {
       await saveCheckpoint(client, key, { ...checkpoint, state: 'done' });
@@ -219,8 +222,22 @@ export class ReencryptJob {
     }
   }
 
+  /**
+   * The key to seal with. A dry run writes nothing, so with a ring that would
+   * make a new data key for this process (KMS) it seals in memory with a
+   * throwaway key instead, and calls no key service.
+   */
+  private async sealingKey(): Promise<DataKey> {
+    const { keyRing, dryRun } = this.options;
+    if (dryRun === true && keyRing.sealingIdentity !== undefined) {
+      this.#dryRunKey ??= new DataKey('dry-run', randomBytes(32));
+      return this.#dryRunKey;
+    }
+    return keyRing.encryptionKey();
+  }
+
   private async walkMode(adoptPlaintext: boolean, sealedWith: Set<string>): Promise<WalkMode> {
-    const sealingKey = await this.options.keyRing.encryptionKey();
+    const sealingKey = await this.sealingKey();
     sealedWith.add(sealingKey.id);
     return {
       action: 'reencrypt',

@@ -92,4 +92,16 @@ describe('re-encryption onto a KMS key ring', () => {
     );
     second.close();
   }, 60_000);
+
+  it('generates and registers no data key in a dry run', async () => {
+    const ring = fakeKmsRing(fake, raw, prefix);
+    const generated = fake.count('GenerateDataKey');
+    const registryBefore = await raw.hlen(ring.registry.key);
+    const report = await reencrypt({ client: raw, keyRing: ring, keyPrefix: prefix, dryRun: true });
+    expect(report.dryRun).toBe(true);
+    expect(report.values.resealed + report.values.current).toBeGreaterThan(0);
+    expect(fake.count('GenerateDataKey')).toBe(generated);
+    expect(await raw.hlen(ring.registry.key)).toBe(registryBefore);
+    ring.close();
+  });
 });
