@@ -1,8 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { EncryptedRedisModule } from '../lib/index.js';
 import { EncryptedRedisExceptionFilter } from './common/encrypted-redis-exception.filter.js';
+import { JsonOnlyMiddleware } from './common/json-only.middleware.js';
 import { MalformedJsonFilter } from './common/malformed-json.filter.js';
 import { createValidationPipe } from './common/validation-pipe.factory.js';
 import { encryptedRedisOptions } from './config/encrypted-redis-options.factory.js';
@@ -24,4 +25,8 @@ import { PatientsModule } from './patients/patients.module.js';
     { provide: APP_FILTER, useClass: EncryptedRedisExceptionFilter },
   ],
 })
-export class AppModule {}
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(JsonOnlyMiddleware).forRoutes('*');
+  }
+}

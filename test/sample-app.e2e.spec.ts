@@ -213,6 +213,18 @@ describe('the sample app', () => {
       expect(response.text).not.toContain(ssn);
     });
 
+    it('answers 415 without quoting the body when it is not sent as JSON', async () => {
+      const response = await http()
+        .post('/patients')
+        .set('content-type', 'application/x-www-form-urlencoded')
+        .send(
+          JSON.stringify({ id: 'p9', name: 'C', email: 'c@example.test', ssn, dob: '1990-01-01' }),
+        )
+        .expect(415);
+      expect(response.text).not.toContain(ssn);
+      await http().patch('/patients/p1').set('content-type', 'text/plain').send('x').expect(415);
+    });
+
     it('answers 400 when the id in the path has invalid characters', async () => {
       await http().get('/patients/p%20x').expect(400);
       await http().delete('/patients/p%2Fx').expect(400);

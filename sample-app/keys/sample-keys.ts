@@ -36,8 +36,6 @@ export function sampleKms(config: ConfigService): KmsKeyRingOptions | undefined 
     ]),
   );
   if (!env[KMS_ENV.keyId]?.trim()) return undefined;
-  return {
-    ...kmsKeyRingOptionsFromEnv(env),
-    application: env[KMS_ENV.application] ?? 'sample-app',
-  };
+  // The same variables as the encrypted-redis command reads, so that both open the same data keys.
+  return kmsKeyRingOptionsFromEnv(env);
 }
