@@ -63,8 +63,13 @@ describe('Redis Sentinel (master, replica, three sentinels)', () => {
     // (the sentinels would do it too, some seconds later).
     await sentinel.restartMaster();
     await nodeCommand(oldMaster, 'REPLICAOF', '127.0.0.1', String(sentinel.replica.port));
-    await waitUntil('the old master to replicate from the new one', async () =>
-      String(await nodeCommand(oldMaster, 'INFO', 'replication')).includes('master_link_status:up'),
+    await waitUntil(
+      'the old master to replicate from the new one',
+      async () =>
+        String(await nodeCommand(oldMaster, 'INFO', 'replication')).includes(
+          'master_link_status:up',
+        ),
+      60_000,
     );
     for (let i = 0; i < 100; i++) {
       for (let attempt = 0; ; attempt++) {

@@ -66,6 +66,8 @@ export async function startRedis(
       `logfile ${join(dir, `${mode}-${port}.log`)}`,
       'save ""',
       'appendonly no',
+      // Full syncs start at once instead of waiting 5 s for more replicas.
+      ...(mode === 'server' ? ['repl-diskless-sync-delay 0'] : []),
       ...lines,
       '',
     ].join('\n'),
