@@ -7,6 +7,8 @@
  * integer, so no two different locations share associated data.
  */
 const MAX_PART_BYTES = 0xffff;
+/** Keyspaces and top-level field names whose encoded parts are kept. */
+const MAX_CACHED_PATHS = 4096;
 
 export type PathSegment = string | number;
 
@@ -21,14 +23,38 @@ export function lengthPrefixed(text: string): Buffer {
   return out;
 }
 
+const KEYSPACE_PARTS = new Map<string, Buffer>();
+
 /** The part of the associated data shared by every field of one record. */
 export function recordScope(keyspace: string, id: string): Buffer {
-  return Buffer.concat([lengthPrefixed(keyspace), lengthPrefixed(id)]);
+  let keyspacePart = KEYSPACE_PARTS.get(keyspace);
+  if (keyspacePart === undefined) {
+    keyspacePart = lengthPrefixed(keyspace);
+    if (KEYSPACE_PARTS.size < MAX_CACHED_PATHS) KEYSPACE_PARTS.set(keyspace, keyspacePart);
+  }
+  return Buffer.concat([keyspacePart, lengthPrefixed(id)]);
 }
 
 /** The field-path part of the associated data. */
 export function pathScope(path: readonly PathSegment[]): Buffer {
   return Buffer.concat(path.map((segment) => lengthPrefixed(String(segment))));
+}
+
+const TOP_LEVEL_PATHS = new Map<string, Buffer>();
+
+/**
+ * `pathScope(path)`, cached for top-level fields, which every record of a
+ * keyspace shares (up to 4,096 names; deeper paths are computed each time).
+ */
+export function cachedPathScope(path: readonly PathSegment[]): Buffer {
+  const [name] = path;
+  if (path.length !== 1 || typeof name !== 'string') return pathScope(path);
+  let bytes = TOP_LEVEL_PATHS.get(name);
+  if (bytes === undefined) {
+    bytes = pathScope(path);
+    if (TOP_LEVEL_PATHS.size < MAX_CACHED_PATHS) TOP_LEVEL_PATHS.set(name, bytes);
+  }
+  return bytes;
 }
 
 /** `addresses[1].zip` style rendering of a path, for messages. */

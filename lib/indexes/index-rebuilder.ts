@@ -1,4 +1,4 @@
-import { pathScope, recordScope } from '../crypto/associated-data.js';
+import { cachedPathScope, recordScope } from '../crypto/associated-data.js';
 import { openPayload } from '../crypto/envelope-cipher.js';
 import { isEnvelopeProblem, parseEnvelope } from '../crypto/envelope-format.js';
 import { decodeTagged, splitPayload } from '../crypto/value-codec.js';
@@ -165,7 +165,13 @@ export class IndexRebuilder {
         if (error instanceof KeyUnavailableError) throw error;
         return undefined;
       }
-      const payload = openPayload(parsed, key, this.target.keyspace, scope, pathScope([field]));
+      const payload = openPayload(
+        parsed,
+        key,
+        this.target.keyspace,
+        scope,
+        cachedPathScope([field]),
+      );
       if (payload === undefined) return undefined;
       try {
         const { tag, body } = splitPayload(payload);

@@ -1,4 +1,4 @@
-import { pathScope } from '../crypto/associated-data.js';
+import { cachedPathScope } from '../crypto/associated-data.js';
 import { resolveBlindIndex, type ResolvedBlindIndex } from '../indexes/blind-index-options.js';
 import type { EncryptedOptions } from '../interfaces/entity-options.interface.js';
 import { declaredTypeOf, type Class, type DeclaredType } from './declared-type.js';
@@ -53,7 +53,7 @@ export class ClassSchema<T = unknown> {
         padding: options?.padding,
         index: resolveBlindIndex(options?.index),
         declared: declaredTypeOf(this.cls, name),
-        topLevelPath: pathScope([name]),
+        topLevelPath: cachedPathScope([name]),
       };
       this.#fields.set(name, field);
     }

@@ -1,4 +1,4 @@
-import { formatPath, type PathSegment } from '../crypto/associated-data.js';
+import { type PathSegment, cachedPathScope, formatPath } from '../crypto/associated-data.js';
 import { openPayload, sealPayload } from '../crypto/envelope-cipher.js';
 import {
   isEnvelopeProblem,
@@ -12,7 +12,7 @@ import { shortenKey } from './entity-key.js';
 import type { JobKeys } from './job-keys.js';
 import { hashPlaintext, plaintextPayload } from './plaintext-adoption.js';
 import type { PathNode } from './sealed-path-tree.js';
-import { isObject, pathBytes, setOwn } from './walk-helpers.js';
+import { isObject, setOwn } from '../repository/json-values.js';
 import type { ProblemReason, ValueTally } from './value-tally.js';
 
 /**
@@ -166,7 +166,7 @@ export class RecordWalker {
       this.tally.clearValue(this.problem('invalid-plaintext', path));
       return innerChanged ? value : NO_CHANGE;
     }
-    const sealed = this.seal(this.mode.sealingKey, payload, pathBytes(path));
+    const sealed = this.seal(this.mode.sealingKey, payload, cachedPathScope(path));
     payload.fill(0);
     this.tally.adopted++;
     return sealed;
@@ -191,7 +191,7 @@ export class RecordWalker {
       this.tally.unopened(this.problem(key, path, parsed.keyId));
       return NO_CHANGE;
     }
-    const at = pathBytes(path);
+    const at = cachedPathScope(path);
     const payload = openPayload(parsed, key, this.target.keyspace, this.target.scope, at);
     if (payload === undefined) {
       this.tally.unopened(this.problem('integrity', path, parsed.keyId));

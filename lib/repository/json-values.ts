@@ -24,6 +24,25 @@ export function describeValue(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/** A non-null object that is not an array. */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Sets an own property without ever touching the prototype, whatever its name (`__proto__` too). */
+export function setOwn(target: object, name: string | number, value: unknown): void {
+  if (!(name in target)) {
+    (target as Record<string | number, unknown>)[name] = value;
+    return;
+  }
+  Object.defineProperty(target, name, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 function isPlainObject(value: object): boolean {
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === null || proto === Object.prototype;

@@ -22,6 +22,8 @@ import {
   describeValue,
   findJsonProblem,
   fromHashText,
+  isObject,
+  setOwn,
   toHashText,
   type JsonValue,
 } from './json-values.js';
@@ -38,10 +40,6 @@ export interface RecordScope {
 }
 
 type JsonObject = { [key: string]: JsonValue };
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function pathBytes(field: FieldSchema, path: readonly PathSegment[]): Buffer {
   return path.length === 1 ? field.topLevelPath : pathScope(path);
@@ -122,10 +120,8 @@ export class RecordEncoder {
       if (value !== null && !matchesDeclaredScalar(field.declared, value)) {
         this.mismatch(field.declared, value, path);
       }
-      const scalar = encodeScalar(value);
+      const scalar = encodeScalar(value instanceof Date ? this.validDate(value, path) : value);
       if (scalar !== undefined) {
-        if (value instanceof Date && Number.isNaN(value.getTime()))
-          this.refuse(path, 'it is an invalid Date');
         [tag, body] = scalar;
       } else {
         this.assertJson(value, path);
@@ -147,28 +143,29 @@ export class RecordEncoder {
 
   clear(declared: DeclaredType, value: unknown, path: PathSegment[]): JsonValue {
     if (value === null) return null;
+    if (!matchesDeclaredScalar(declared, value)) this.mismatch(declared, value, path);
     switch (declared.kind) {
       case 'string':
-      case 'number':
       case 'boolean':
-        if (typeof value !== declared.kind) this.mismatch(declared, value, path);
-        if (typeof value === 'number' && !Number.isFinite(value)) {
+        return value as JsonValue;
+      case 'number': {
+        const number = value as number;
+        if (!Number.isFinite(number)) {
           this.refuse(
             path,
-            `${value} has no JSON form; seal the field (sealed numbers keep it) or use null`,
+            `${number} has no JSON form; seal the field (sealed numbers keep it) or use null`,
           );
         }
-        return value as JsonValue;
+        return number;
+      }
       case 'date':
-        if (!(value instanceof Date)) this.mismatch(declared, value, path);
-        if (Number.isNaN(value.getTime())) this.refuse(path, 'it is an invalid Date');
-        return value.toISOString();
-      case 'bytes':
-        if (!(value instanceof Uint8Array)) this.mismatch(declared, value, path);
-        return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+        return this.validDate(value as Date, path).toISOString();
+      case 'bytes': {
+        const bytes = value as Uint8Array;
+        return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+      }
       case 'bigint':
-        if (typeof value !== 'bigint') this.mismatch(declared, value, path);
-        return value.toString();
+        return (value as bigint).toString();
       case 'class':
         if (!isObject(value)) this.mismatch(declared, value, path);
         return this.document(schemaOf(declared.cls), value, path);
@@ -184,6 +181,11 @@ export class RecordEncoder {
       default:
         return this.assertJson(value, path);
     }
+  }
+
+  private validDate(value: Date, path: PathSegment[]): Date {
+    if (Number.isNaN(value.getTime())) this.refuse(path, 'it is an invalid Date');
+    return value;
   }
 
   private assertJson(value: unknown, path: PathSegment[]): JsonValue {
@@ -226,8 +228,8 @@ export class RecordDecoder {
       const field = schema.field(name);
       const fieldPath = [...path, name];
       const stored = doc[name];
-      assign(
-        out,
+      setOwn(
+        out as object,
         name,
         field.sealed
           ? this.open(field, stored, fieldPath, false)
@@ -241,7 +243,7 @@ export class RecordDecoder {
   hash<T>(schema: ClassSchema<T>, fields: Record<string, string>): T {
     const out = schema.instantiate();
     for (const name of Object.keys(fields)) {
-      assign(out, name, this.hashValue(schema.field(name), fields[name]!));
+      setOwn(out as object, name, this.hashValue(schema.field(name), fields[name]!));
     }
     return out;
   }
@@ -334,18 +336,4 @@ export class RecordDecoder {
   private invalid(path: readonly PathSegment[], expected: string): never {
     throw new InvalidStoredValueError(this.location(path), expected);
   }
-}
-
-/** Sets a property without ever touching the prototype, whatever its name. */
-function assign(target: unknown, name: string, value: unknown): void {
-  if (!(name in (target as object))) {
-    (target as Record<string, unknown>)[name] = value;
-    return;
-  }
-  Object.defineProperty(target, name, {
-    value,
-    writable: true,
-    enumerable: true,
-    configurable: true,
-  });
 }

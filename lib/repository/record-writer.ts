@@ -81,10 +81,12 @@ export class RecordWriter {
       );
       return true;
     });
-    await this.indexer.apply(changes);
-    await this.confirmReplicated(
-      records.filter((_, index) => outcomes[index] === true).map((record) => record.key),
-    );
+    if (changes.length > 0) await this.indexer.apply(changes);
+    if (this.replication !== undefined) {
+      await this.confirmReplicated(
+        records.filter((_, index) => outcomes[index] === true).map((record) => record.key),
+      );
+    }
     return outcomes;
   }
 
