@@ -103,19 +103,10 @@ async function waitForPing(port: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`redis-server on port ${port} exited at start`);
-    const client = new Redis({
-      port,
-      host: '127.0.0.1',
-      lazyConnect: true,
-      retryStrategy: () => null,
-    });
     try {
-      await client.connect();
-      if ((await client.ping()) === 'PONG') return;
+      if ((await nodeCommand(port, 'PING')) === 'PONG') return;
     } catch {
       // not listening yet
-    } finally {
-      client.disconnect();
     }
     await sleep(50);
   }
