@@ -4,12 +4,12 @@ import type { DataKey } from '../keys/data-key.js';
 import type { ResolvedBlindIndex } from './blind-index-options.js';
 
 /** HKDF info naming the key of one field's blind index. */
-export function blindIndexKeyInfo(keyspace: string, field: string): string {
+function blindIndexKeyInfo(keyspace: string, field: string): string {
   return `nest-encrypted-redis/v1/blind-index/${keyspace}/${field}`;
 }
 
 /** Applies the index's normalisation to strings; other values are left as they are. */
-export function normalizeForIndex(value: unknown, index: ResolvedBlindIndex): unknown {
+function normalizeForIndex(value: unknown, index: ResolvedBlindIndex): unknown {
   if (typeof value !== 'string') return value;
   let text = value;
   for (const step of index.normalize) {
@@ -34,18 +34,16 @@ export function indexableBytes(value: unknown, index: ResolvedBlindIndex): Buffe
 }
 
 /**
- * The blind-index token of a value: HMAC-SHA256 under the field's index key,
- * truncated to `index.bytes`, as base64url. `undefined` when not indexable.
+ * The blind-index token of a value's {@link indexableBytes}: HMAC-SHA256
+ * under the field's index key, truncated to `index.bytes`, as base64url.
  */
-export function blindIndexToken(
+export function tokenOfBytes(
   key: DataKey,
   keyspace: string,
   field: string,
-  value: unknown,
+  bytes: Buffer,
   index: ResolvedBlindIndex,
-): string | undefined {
-  const bytes = indexableBytes(value, index);
-  if (bytes === undefined) return undefined;
+): string {
   const mac = createHmac('sha256', key.derive(blindIndexKeyInfo(keyspace, field)))
     .update(bytes)
     .digest();

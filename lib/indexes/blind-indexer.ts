@@ -5,7 +5,8 @@ import type { EntitySchema } from '../metadata/entity-schema.js';
 import { perKey } from '../repository/redis-batch.js';
 import type { EncryptedRedisCommands, RedisClient } from '../repository/redis-client.js';
 import type { ResolvedBlindIndex } from './blind-index-options.js';
-import { blindIndexToken, indexableBytes } from './blind-index-token.js';
+import type { ChainableCommander } from 'ioredis';
+import { indexableBytes, tokenOfBytes } from './blind-index-token.js';
 import { UnsupportedValueError } from '../errors/unsupported-value.error.js';
 import { bookkeepingKey, indexEntryKey, tokenReference, VERSION_FIELD } from './index-key-names.js';
 
@@ -91,8 +92,13 @@ export class BlindIndexer {
 
   /** The reference of a value under an index key, or '' when it is not indexable (null). */
   reference(key: DataKey, field: string, value: unknown): string {
-    const token = blindIndexToken(key, this.target.keyspace, field, value, this.fields.get(field)!);
-    return token === undefined ? '' : tokenReference(key.id, token);
+    return this.referenceOfBytes(key, field, indexableBytes(value, this.fields.get(field)!));
+  }
+
+  private referenceOfBytes(key: DataKey, field: string, bytes: Buffer | undefined): string {
+    if (bytes === undefined) return '';
+    const index = this.fields.get(field)!;
+    return tokenReference(key.id, tokenOfBytes(key, this.target.keyspace, field, bytes, index));
   }
 
   /**
@@ -105,17 +111,14 @@ export class BlindIndexer {
     for (const field of this.fields.keys()) {
       const value: unknown = (values as Record<string, unknown>)[field];
       if (value === undefined && !allFields) continue;
-      if (
-        value !== undefined &&
-        value !== null &&
-        indexableBytes(value, this.fields.get(field)!) === undefined
-      ) {
+      const bytes = indexableBytes(value, this.fields.get(field)!);
+      if (bytes === undefined && value !== undefined && value !== null) {
         throw new UnsupportedValueError(
           `${this.target.entity ?? this.target.keyspace}.${field}`,
           'a blind-indexed field holds a single value (string, number, boolean, Date, Buffer or bigint), not an object or array',
         );
       }
-      pairs.push(field, value === undefined ? '' : this.reference(key, field, value));
+      pairs.push(field, this.referenceOfBytes(key, field, bytes));
     }
     return pairs;
   }
@@ -150,16 +153,13 @@ export class BlindIndexer {
    * removes it from each replaced one, unless a newer write put it back.
    */
   async apply(changes: readonly IndexChange[]): Promise<void> {
-    const operations: {
-      key: string;
-      queue: (pipeline: Parameters<Parameters<typeof perKey>[2]>[0]) => void;
-    }[] = [];
+    const operations: { key: string; queue: (pipeline: ChainableCommander) => void }[] = [];
     for (const change of changes) {
       for (const [field, reference] of change.written) {
+        const key = this.entryKey(field, reference);
         operations.push({
-          key: this.entryKey(field, reference),
-          queue: (pipeline) =>
-            void pipeline.zadd(this.entryKey(field, reference), 'GT', change.version, change.id),
+          key,
+          queue: (pipeline) => void pipeline.zadd(key, 'GT', change.version, change.id),
         });
       }
       for (const [field, reference] of change.replaced) {
